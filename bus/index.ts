@@ -5,3 +5,8 @@ export * from "./codec.ts";
 export * from "./time.ts";
 export * from "./topics.ts";
 export * as msg from "./messages.ts";
+export * from "./latestWins.ts";
+export * from "./DropCounter.ts";
+export * from "./BusHealth.ts";
+export * from "./wireFrame.ts";
+export * from "./ZeroMqBus.ts";

@@ -1,0 +1,15 @@
+# The two commands a newcomer needs (see README): `make sim` and `make test`. Both install first.
+.PHONY: setup sim test bench typecheck
+
+setup:
+	@bash scripts/setup.sh
+
+sim: setup
+	node scripts/curb.mjs sim --suite default --out out/default
+
+test: setup
+	npx tsc --noEmit -p tsconfig.json
+	npx vitest run
+
+bench: setup
+	node scripts/curb.mjs bench

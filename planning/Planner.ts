@@ -1,0 +1,261 @@
+// Longitudinal plan: IDM toward the desired speed, behind the lead vehicle in the ego lane and behind a
+// virtual stop line before every pedestrian predicted to enter the ego path; the most restrictive wins.
+// Lateral: pure pursuit on the ego lane centreline.
+import { msg, toTimestamp } from "../bus/index.ts";
+import { StreetGeometry } from "../prediction/index.ts";
+import { idmAccel, idmFreeAccel } from "./idm.ts";
+import { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
+import { parsePlanningParams, type PlanningParams, type PlanningParamsInput } from "./params.ts";
+import { purePursuitSteering } from "./purePursuit.ts";
+
+const Decision = msg.Trajectory_Decision;
+
+/** Something the ego must not run into, in the ego lane frame. */
+export interface LaneObstacle {
+  kind: "vehicle" | "pedestrian";
+  trackId: number;
+  /** Arc length of the obstacle's near edge (vehicle rear, pedestrian conflict point) at t = 0, m. */
+  sM: number;
+  /** Speed along the lane, m/s (pedestrians: 0, the stop line does not move). */
+  speedMps: number;
+  /** IDM standstill gap to keep, m. */
+  jamGapM: number;
+  /** Pedestrian already in the ego path now (rather than predicted to enter it). */
+  inPathNow: boolean;
+}
+
+export interface PlannerInput {
+  readonly stampNs: bigint;
+  readonly vehicle: msg.VehicleState;
+  readonly tracks: msg.TrackList | undefined;
+  readonly predictions: msg.AgentPredictions | undefined;
+}
+
+export interface PlannerOutput {
+  readonly trajectory: msg.Trajectory;
+  readonly command: msg.ControlCommand;
+  /** The obstacles considered this cycle (for debugging and tests). */
+  readonly obstacles: readonly LaneObstacle[];
+}
+
+export class Planner {
+  readonly params: PlanningParams;
+  private map: msg.StreetMap | undefined;
+  private street: StreetGeometry | undefined;
+
+  constructor(params: PlanningParamsInput = {}) {
+    this.params = parsePlanningParams(params);
+  }
+
+  setMap(map: msg.StreetMap): void {
+    this.map = map;
+    this.street = new StreetGeometry(map);
+  }
+
+  get hasMap(): boolean {
+    return this.map !== undefined;
+  }
+
+  /** Plans one cycle. Throws if no map was set; returns a STOP plan if the map has no lane. */
+  update(input: PlannerInput): PlannerOutput {
+    const map = this.map;
+    if (!map) throw new Error("Planner.update needs a map: call setMap first");
+    const p = this.params;
+    const ego = input.vehicle;
+    const v = Math.max(ego.speedMps, 0);
+    const lengthM = ego.lengthM > 0 ? ego.lengthM : p.egoLengthM;
+    const widthM = ego.widthM > 0 ? ego.widthM : p.egoWidthM;
+    const wheelbaseM = ego.wheelbaseM > 0 ? ego.wheelbaseM : p.wheelbaseM;
+    const frameId = map.frameId || "map";
+    const timestamp = toTimestamp(input.stampNs);
+
+    const lane = selectEgoLane(map, ego.xM, ego.yM, ego.yawRad, p.fallbackLaneWidthM);
+    if (!lane) {
+      const a = v > 0 ? -p.comfortDecelMps2 : 0;
+      return {
+        trajectory: msg.create(msg.TrajectorySchema, { timestamp, frameId, decision: Decision.STOP, reason: "no lane in the map", accelerationMps2: a }),
+        command: msg.create(msg.ControlCommandSchema, { timestamp, accelerationMps2: a, steeringAngleRad: 0 }),
+        obstacles: [],
+      };
+    }
+
+    const v0 = lane.lane.speedLimitMps > 0 ? lane.lane.speedLimitMps : p.fallbackSpeedLimitMps;
+    const sEgo = lane.project(ego.xM, ego.yM).sM;
+    const sFront = sEgo + lengthM / 2;
+    const obstacles = [
+      ...this.leadVehicles(lane, input.tracks, sFront),
+      ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM),
+    ];
+
+    // Longitudinal: the most restrictive constraint at t = 0.
+    const aFree = idmFreeAccel(v, v0, p);
+    let a = aFree;
+    let binding: LaneObstacle | undefined;
+    for (const o of obstacles) {
+      const ao = this.obstacleAccel(v, v0, o.sM - sFront, o.speedMps, o.jamGapM);
+      if (ao < a) {
+        a = ao;
+        binding = o;
+      }
+    }
+    a = Math.max(a, -p.emergencyDecelMps2);
+    if (v <= 0 && a < 0) a = Math.min(0, a); // hold, not reverse: the vehicle clamps speed at 0
+
+    let decision: msg.Trajectory_Decision = Decision.GO;
+    let reason = "free road: accelerating to the speed limit";
+    let reasonTrackId = 0;
+    let targetSpeedMps = v0;
+    const binds = binding !== undefined && a < aFree - p.bindingToleranceMps2;
+    if (binds && binding!.kind === "pedestrian") {
+      const o = binding!;
+      const ahead = (o.sM - sFront).toFixed(1);
+      decision = o.inPathNow || v < p.stoppedSpeedMps ? Decision.STOP : Decision.YIELD;
+      reason = o.inPathNow
+        ? `pedestrian ${o.trackId} in the ego path ${ahead} m ahead: stopping ${o.jamGapM} m before`
+        : `pedestrian ${o.trackId} predicted to enter the ego path ${ahead} m ahead: yielding`;
+      reasonTrackId = o.trackId;
+      targetSpeedMps = 0;
+    } else if (binds && binding!.kind === "vehicle") {
+      const o = binding!;
+      decision = Decision.FOLLOW;
+      reason = `following vehicle ${o.trackId}, gap ${(o.sM - sFront).toFixed(1)} m at ${o.speedMps.toFixed(1)} m/s`;
+      reasonTrackId = o.trackId;
+      targetSpeedMps = Math.max(0, Math.min(v0, o.speedMps));
+    }
+    if (a < -p.comfortDecelMps2) reason += `; hard braking ${a.toFixed(1)} m/s²`;
+
+    const points = this.rollout(lane, ego, sEgo, sFront, v, v0, a, obstacles);
+
+    // Lateral: pure pursuit from the rear axle (the footprint centre is assumed halfway between axles).
+    const cos = Math.cos(ego.yawRad);
+    const sin = Math.sin(ego.yawRad);
+    const rearX = ego.xM - (cos * wheelbaseM) / 2;
+    const rearY = ego.yM - (sin * wheelbaseM) / 2;
+    const lookaheadM = Math.max(p.lookaheadMinM, p.lookaheadTimeS * v);
+    const target = lane.pose(lane.project(rearX, rearY).sM + lookaheadM);
+    let steer = purePursuitSteering(rearX, rearY, ego.yawRad, wheelbaseM, target.x, target.y);
+    steer = Math.max(-p.maxSteeringRad, Math.min(p.maxSteeringRad, steer));
+
+    return {
+      trajectory: msg.create(msg.TrajectorySchema, {
+        timestamp, frameId, decision, reasonTrackId, reason, targetSpeedMps, accelerationMps2: a, points,
+      }),
+      command: msg.create(msg.ControlCommandSchema, { timestamp, accelerationMps2: a, steeringAngleRad: steer }),
+      obstacles,
+    };
+  }
+
+  /** IDM toward one obstacle, with a kinematic safety net for standing ones; unclamped. */
+  private obstacleAccel(v: number, v0: number, gapM: number, obstacleSpeedMps: number, jamGapM: number): number {
+    const p = this.params;
+    let a = idmAccel(v, v0, gapM, v - obstacleSpeedMps, jamGapM, p);
+    if (obstacleSpeedMps < 0.1 && v > 0) {
+      // Deceleration that just stops at the jam gap; IDM nearly always asks for more, never let it ask for less.
+      const needed = (v * v) / (2 * Math.max(gapM - jamGapM, 0.1));
+      if (needed > p.comfortDecelMps2) a = Math.min(a, -needed);
+    }
+    return a;
+  }
+
+  private leadVehicles(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number): LaneObstacle[] {
+    const p = this.params;
+    const out: LaneObstacle[] = [];
+    let best: LaneObstacle | undefined;
+    for (const t of tracks?.tracks ?? []) {
+      if (t.objectClass === msg.ObjectClass.PEDESTRIAN) continue;
+      const q = lane.project(t.xM, t.yM);
+      if (Math.abs(q.offsetM) > lane.widthM / 2 + p.leadLateralMarginM) continue;
+      const sRear = q.sM - t.lengthM / 2;
+      if (sRear < sFront - 0.5) continue; // beside or behind
+      const speedMps = t.vxMps * q.tx + t.vyMps * q.ty;
+      if (!best || sRear < best.sM) {
+        best = { kind: "vehicle", trackId: t.id, sM: sRear, speedMps: Math.max(0, speedMps), jamGapM: p.minGapM, inPathNow: true };
+      }
+    }
+    if (best) out.push(best);
+    return out;
+  }
+
+  private pedestrianConflicts(
+    lane: LaneFrame, tracks: msg.TrackList | undefined, predictions: msg.AgentPredictions | undefined, sFront: number, egoWidthM: number,
+  ): LaneObstacle[] {
+    const p = this.params;
+    const out: LaneObstacle[] = [];
+    const agents = new Map<number, msg.AgentPrediction>();
+    for (const a of predictions?.agents ?? []) agents.set(a.trackId, a);
+    const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
+    const onRoadBandM = lane.widthM / 2 + p.onRoadNearLaneMarginM;
+    const minAheadM = sFront - 0.5;
+
+    for (const t of tracks?.tracks ?? []) {
+      if (t.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
+      const agent = agents.get(t.id);
+      let conflictS = Infinity;
+      let inPathNow = false;
+
+      const now = lane.project(t.xM, t.yM);
+      if (now.sM > minAheadM) {
+        const onRoadNear = Math.abs(now.offsetM) <= onRoadBandM && (this.street?.onRoad(t.xM, t.yM) ?? false);
+        if (onRoadNear || Math.abs(now.offsetM) <= pathBandM) {
+          conflictS = now.sM;
+          inPathNow = true;
+        }
+      }
+
+      const check = (x: number, y: number): void => {
+        const q = lane.project(x, y);
+        if (q.sM > minAheadM && Math.abs(q.offsetM) <= pathBandM && q.sM < conflictS) conflictS = q.sM;
+      };
+      // The most likely predicted path, or constant velocity from the track when there is none.
+      const path = agent?.paths.reduce<msg.PredictedPath | undefined>((b, c) => (!b || c.probability > b.probability ? c : b), undefined);
+      let lastX = t.xM;
+      let lastY = t.yM;
+      let lastT = 0;
+      if (path && path.points.length > 0 && path.dtS > 0) {
+        for (let k = 0; k < path.points.length; k++) {
+          const tk = (k + 1) * path.dtS;
+          if (tk > p.pedestrianPathHorizonS + 1e-9) break;
+          lastX = path.points[k].x;
+          lastY = path.points[k].y;
+          lastT = tk;
+          check(lastX, lastY);
+        }
+      }
+      // Extend at constant velocity: to the path horizon without a path, further when a crossing is predicted.
+      const horizonS = agent?.crossingPredicted ? p.crossingPathHorizonS : p.pedestrianPathHorizonS;
+      const stepS = 0.1;
+      for (let tk = lastT + stepS; tk <= horizonS + 1e-9; tk += stepS) {
+        const dt = tk - lastT;
+        check(lastX + t.vxMps * dt, lastY + t.vyMps * dt);
+      }
+
+      if (Number.isFinite(conflictS)) {
+        out.push({ kind: "pedestrian", trackId: t.id, sM: conflictS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow });
+      }
+    }
+    return out;
+  }
+
+  /** Point-mass rollout of the same IDM law, lead vehicles at constant speed, stop lines fixed. */
+  private rollout(lane: LaneFrame, ego: msg.VehicleState, sEgo: number, sFront: number, v: number, v0: number, a0: number, obstacles: readonly LaneObstacle[]): msg.TrajectoryPoint[] {
+    const p = this.params;
+    const points: msg.TrajectoryPoint[] = [msg.create(msg.TrajectoryPointSchema, { tS: 0, xM: ego.xM, yM: ego.yM, yawRad: ego.yawRad, speedMps: v })];
+    const n = Math.round(p.trajectoryHorizonS / p.trajectoryStepS);
+    const dt = p.trajectoryStepS;
+    let front = sFront;
+    let speed = v;
+    let a = a0;
+    for (let k = 1; k <= n; k++) {
+      const next = Math.max(0, speed + a * dt);
+      front += ((speed + next) / 2) * dt;
+      speed = next;
+      const t = k * dt;
+      const pose = lane.pose(sEgo + (front - sFront));
+      points.push(msg.create(msg.TrajectoryPointSchema, { tS: t, xM: pose.x, yM: pose.y, yawRad: pose.headingRad, speedMps: speed }));
+      a = idmFreeAccel(speed, v0, p);
+      for (const o of obstacles) a = Math.min(a, this.obstacleAccel(speed, v0, o.sM + o.speedMps * t - front, o.speedMps, o.jamGapM));
+      a = Math.max(a, -p.emergencyDecelMps2);
+    }
+    return points;
+  }
+}

@@ -1,0 +1,9 @@
+// planning/ offers: the IDM + pedestrian-stop planner with pure-pursuit steering, its bus node, its
+// parameters, and startStack (perception + prediction + planning on one bus).
+export { Planner, type LaneObstacle, type PlannerInput, type PlannerOutput } from "./Planner.ts";
+export { startPlanningNode, PLANNING_NODE_NAME, type PlanningNode } from "./PlanningNode.ts";
+export { PlanningParamsSchema, parsePlanningParams, type PlanningParams, type PlanningParamsInput } from "./params.ts";
+export { idmAccel, idmFreeAccel, type IdmParams } from "./idm.ts";
+export { purePursuitSteering } from "./purePursuit.ts";
+export { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
+export { startStack, StackParamsSchema, type Stack, type StackParams, type StackParamsInput } from "./startStack.ts";

@@ -1,0 +1,56 @@
+// Parameters of the IDM + pedestrian-stop planner and the pure-pursuit lateral controller.
+// Validated at start-up; units in the names.
+import { z } from "zod";
+
+export const PlanningParamsSchema = z.object({
+  /** Desired speed when the ego lane has no speed limit (speed_limit_mps = 0), m/s. */
+  fallbackSpeedLimitMps: z.number().positive().default(11),
+  /** IDM maximum acceleration a, m/s². */
+  maxAccelMps2: z.number().positive().default(1.5),
+  /** IDM comfortable deceleration b, m/s². */
+  comfortDecelMps2: z.number().positive().default(2.5),
+  /** Hard limit of the commanded deceleration (emergency braking), m/s², positive. */
+  emergencyDecelMps2: z.number().positive().default(8),
+  /** IDM acceleration exponent δ. */
+  idmDelta: z.number().positive().default(4),
+  /** IDM desired time headway T, s. */
+  timeHeadwayS: z.number().nonnegative().default(1.5),
+  /** IDM standstill gap s0 behind a lead vehicle, m. */
+  minGapM: z.number().nonnegative().default(2),
+  /** Standstill distance of the ego front before a pedestrian conflict point (virtual stop line), m. */
+  pedestrianStopDistanceM: z.number().nonnegative().default(3),
+  /** A pedestrian path point conflicts when within ego half width + this of the ego lane centreline, m. */
+  pedestrianLateralMarginM: z.number().nonnegative().default(0.8),
+  /** Predicted pedestrian path considered, s. */
+  pedestrianPathHorizonS: z.number().positive().default(3),
+  /** For pedestrians with crossing_predicted, the path is extended at constant velocity to this, s. */
+  crossingPathHorizonS: z.number().positive().default(6),
+  /** A pedestrian on the road within lane half width + this of the centreline is in the ego path, m. */
+  onRoadNearLaneMarginM: z.number().nonnegative().default(1),
+  /** Vehicles within lane half width + this of the centreline are lead candidates, m. */
+  leadLateralMarginM: z.number().default(0),
+  /** Ego size when /vehicle/state leaves it 0, m. */
+  egoLengthM: z.number().positive().default(4.6),
+  egoWidthM: z.number().positive().default(1.9),
+  wheelbaseM: z.number().positive().default(2.8),
+  /** Lane width when the map leaves it 0, m. */
+  fallbackLaneWidthM: z.number().positive().default(3.5),
+  /** Below this the ego counts as stopped, m/s. */
+  stoppedSpeedMps: z.number().nonnegative().default(0.3),
+  /** A constraint "binds" when its acceleration is this much below the free-road one, m/s². */
+  bindingToleranceMps2: z.number().nonnegative().default(0.05),
+  /** Trajectory length and point spacing, s. */
+  trajectoryHorizonS: z.number().positive().default(5),
+  trajectoryStepS: z.number().positive().default(0.1),
+  /** Pure pursuit look-ahead = max(min, time × speed). */
+  lookaheadMinM: z.number().positive().default(5),
+  lookaheadTimeS: z.number().nonnegative().default(1),
+  maxSteeringRad: z.number().positive().default(0.6),
+});
+
+export type PlanningParams = z.output<typeof PlanningParamsSchema>;
+export type PlanningParamsInput = z.input<typeof PlanningParamsSchema>;
+
+export function parsePlanningParams(input: PlanningParamsInput = {}): PlanningParams {
+  return PlanningParamsSchema.parse(input);
+}

@@ -1,0 +1,33 @@
+// Starts the whole first-version stack (oracle perception → CV + curb-rule prediction → IDM planner)
+// on one bus. It lives in planning/ because planning is the last stage and DESIGN.md allows no new
+// top-level folder; it imports the other stages only through their index.ts.
+import { z } from "zod";
+import type { Bus } from "../bus/index.ts";
+import { PerceptionParamsSchema, startPerceptionNode } from "../perception/index.ts";
+import { PredictionParamsSchema, startPredictionNode } from "../prediction/index.ts";
+import { PlanningParamsSchema } from "./params.ts";
+import { startPlanningNode } from "./PlanningNode.ts";
+
+export const StackParamsSchema = z.object({
+  perception: PerceptionParamsSchema.prefault({}),
+  prediction: PredictionParamsSchema.prefault({}),
+  planning: PlanningParamsSchema.prefault({}),
+});
+
+export type StackParams = z.output<typeof StackParamsSchema>;
+export type StackParamsInput = z.input<typeof StackParamsSchema>;
+
+export interface Stack {
+  stop(): void;
+}
+
+/**
+ * Subscribes the three nodes in downstream-first order (planning, prediction, perception) so that on a
+ * synchronous bus every subscriber exists before the first message of a frame flows. Publish /map after
+ * this (it is latched only in the sense that each node keeps the latest).
+ */
+export function startStack(bus: Bus, params: StackParamsInput = {}): Stack {
+  const p = StackParamsSchema.parse(params);
+  const nodes = [startPlanningNode(bus, p.planning), startPredictionNode(bus, p.prediction), startPerceptionNode(bus, p.perception)];
+  return { stop: () => nodes.forEach((n) => n.stop()) };
+}

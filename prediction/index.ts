@@ -1,0 +1,9 @@
+// prediction/ offers: the constant-velocity + curb-rule predictor (paths for every track, P(jaywalk
+// within h) for pedestrians), its bus node, its parameters, and pure map geometry used by planning too.
+export { CurbRulePredictor, type CurbAssessment } from "./CurbRulePredictor.ts";
+export { startPredictionNode, PREDICTION_NODE_NAME, type PredictionNode } from "./PredictionNode.ts";
+export {
+  PredictionParamsSchema, parsePredictionParams, type PredictionParams, type PredictionParamsInput,
+} from "./params.ts";
+export { StreetGeometry, type CurbQuery } from "./StreetGeometry.ts";
+export * from "./geometry.ts";

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what curb needs, idempotently: Debian packages that are missing, npm packages when
+# package-lock.json changed, and the generated message code. Both README commands run this first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "[setup] $*" >&2; }
+
+# Debian packages (none are needed by the object-level simulation; sensor models and training add theirs here).
+APT_PACKAGES=(${CURB_APT_PACKAGES:-})
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$major" -lt 20 ]; then
+  echo "curb needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# npm packages: reinstall only when the lockfile changed since the last install.
+stamp=node_modules/.curb-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "installing npm packages"
+  # onnxruntime-node's installer would try to download CUDA parts: skip it, the CPU binary ships in the package.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+# Message code generated from bus/proto and @foxglove/schemas, when a schema is newer than the code.
+if [ ! -f bus/gen/curb/common_pb.ts ] || [ -n "$(find bus/proto/curb package-lock.json -newer bus/gen/curb/common_pb.ts -print -quit)" ]; then
+  say "generating message code"
+  node scripts/gen-proto.mjs
+fi

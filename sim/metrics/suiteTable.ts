@@ -1,0 +1,150 @@
+// A scenario suite at a glance: one row per scenario plus totals, as a terminal table or JSON.
+import type { ScenarioMetrics } from "./scenarioMetrics.ts";
+import { stableJson } from "./stableJson.ts";
+
+export interface SuiteRow {
+  scenario: string;
+  pedestrianCollisions: number;
+  otherCollisions: number;
+  /** Smallest distance to any pedestrian, m; null when the scenario had none. */
+  minDistanceM: number | null;
+  /** Smallest TTC to any pedestrian, s; null with minTtcInfinite when never converging. */
+  minTtcS: number | null;
+  minTtcInfinite: boolean;
+  hardBrakes: number;
+  progressM: number;
+  completionTimeS: number | null;
+  maxAbsJerkMps3: number;
+}
+
+export interface SuiteTotals {
+  scenarios: number;
+  pedestrianCollisions: number;
+  otherCollisions: number;
+  /** Scenarios with at least one collision of any kind. */
+  scenariosWithCollision: number;
+  worstMinDistanceM: number | null;
+  worstMinDistanceScenario: string | null;
+  worstMinTtcS: number | null;
+  worstMinTtcInfinite: boolean;
+  worstMinTtcScenario: string | null;
+  hardBrakes: number;
+  completed: number;
+  maxAbsJerkMps3: number;
+}
+
+export interface SuiteTable {
+  rows: SuiteRow[];
+  totals: SuiteTotals;
+}
+
+/** Rows in the order given; totals over all of them. */
+export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable {
+  const rows: SuiteRow[] = metrics.map((m) => ({
+    scenario: m.scenario,
+    pedestrianCollisions: m.collisions.pedestrian,
+    otherCollisions: m.collisions.other,
+    minDistanceM: m.pedestrians.minDistanceM,
+    minTtcS: m.pedestrians.minTtcS,
+    minTtcInfinite: m.pedestrians.count > 0 && m.pedestrians.minTtcInfinite,
+    hardBrakes: m.comfort.hardBrakeCount,
+    progressM: m.progress.progressM,
+    completionTimeS: m.progress.completionTimeS,
+    maxAbsJerkMps3: m.comfort.maxAbsJerkMps3,
+  }));
+  let worstDist: SuiteRow | null = null;
+  let worstTtc: SuiteRow | null = null;
+  for (const r of rows) {
+    if (r.minDistanceM !== null && (worstDist === null || r.minDistanceM < (worstDist.minDistanceM as number))) worstDist = r;
+    if (r.minTtcS !== null && (worstTtc === null || r.minTtcS < (worstTtc.minTtcS as number))) worstTtc = r;
+  }
+  const anyPedestrians = rows.some((r) => r.minDistanceM !== null);
+  const totals: SuiteTotals = {
+    scenarios: rows.length,
+    pedestrianCollisions: sum(rows.map((r) => r.pedestrianCollisions)),
+    otherCollisions: sum(rows.map((r) => r.otherCollisions)),
+    scenariosWithCollision: rows.filter((r) => r.pedestrianCollisions + r.otherCollisions > 0).length,
+    worstMinDistanceM: worstDist ? worstDist.minDistanceM : null,
+    worstMinDistanceScenario: worstDist ? worstDist.scenario : null,
+    worstMinTtcS: worstTtc ? worstTtc.minTtcS : null,
+    worstMinTtcInfinite: worstTtc === null && anyPedestrians,
+    worstMinTtcScenario: worstTtc ? worstTtc.scenario : null,
+    hardBrakes: sum(rows.map((r) => r.hardBrakes)),
+    completed: rows.filter((r) => r.completionTimeS !== null).length,
+    maxAbsJerkMps3: rows.reduce((a, r) => Math.max(a, r.maxAbsJerkMps3), 0),
+  };
+  return { rows, totals };
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** Deterministic JSON of the suite table. */
+export function suiteTableToJson(table: SuiteTable): string {
+  return stableJson(table);
+}
+
+interface Column {
+  header: string;
+  align: "left" | "right";
+  cell: (r: SuiteRow) => string;
+}
+
+function num(x: number | null, digits: number): string {
+  return x === null ? "-" : x.toFixed(digits);
+}
+
+function ttc(x: number | null, infinite: boolean): string {
+  return infinite ? "inf" : num(x, 2);
+}
+
+const COLUMNS: Column[] = [
+  { header: "scenario", align: "left", cell: (r) => r.scenario },
+  { header: "ped coll", align: "right", cell: (r) => String(r.pedestrianCollisions) },
+  { header: "other coll", align: "right", cell: (r) => String(r.otherCollisions) },
+  { header: "min dist m", align: "right", cell: (r) => num(r.minDistanceM, 2) },
+  { header: "min TTC s", align: "right", cell: (r) => ttc(r.minTtcS, r.minTtcInfinite) },
+  { header: "hard brakes", align: "right", cell: (r) => String(r.hardBrakes) },
+  { header: "progress m", align: "right", cell: (r) => num(r.progressM, 1) },
+  { header: "done at s", align: "right", cell: (r) => num(r.completionTimeS, 1) },
+  { header: "max jerk m/s3", align: "right", cell: (r) => num(r.maxAbsJerkMps3, 1) },
+];
+
+/**
+ * Fixed-width text table: header, one line per scenario, and a TOTAL line (collision and brake
+ * sums, worst min distance and TTC, completed count, largest jerk). "-" = not applicable, "inf" =
+ * never converging.
+ *
+ * @example console.log(formatSuiteTable(buildSuiteTable(results)))
+ */
+export function formatSuiteTable(input: SuiteTable | readonly ScenarioMetrics[]): string {
+  const table = Array.isArray(input) ? buildSuiteTable(input as readonly ScenarioMetrics[]) : (input as SuiteTable);
+  const t = table.totals;
+  const totalCells = [
+    `TOTAL (${t.scenarios})`,
+    String(t.pedestrianCollisions),
+    String(t.otherCollisions),
+    num(t.worstMinDistanceM, 2),
+    ttc(t.worstMinTtcS, t.worstMinTtcInfinite),
+    String(t.hardBrakes),
+    "",
+    `${t.completed}/${t.scenarios}`,
+    num(t.maxAbsJerkMps3, 1),
+  ];
+  const body = table.rows.map((r) => COLUMNS.map((c) => c.cell(r)));
+  const all = [COLUMNS.map((c) => c.header), ...body, totalCells];
+  const widths = COLUMNS.map((_, i) => Math.max(...all.map((line) => line[i].length)));
+  const fmt = (cells: string[]) =>
+    cells
+      .map((s, i) => (COLUMNS[i].align === "left" ? s.padEnd(widths[i]) : s.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  const lines = [fmt(all[0]), rule, ...body.map(fmt), rule, fmt(totalCells)];
+  const notes: string[] = [];
+  if (t.worstMinDistanceScenario !== null) notes.push(`worst min distance: ${t.worstMinDistanceScenario}`);
+  if (t.worstMinTtcScenario !== null) notes.push(`worst min TTC: ${t.worstMinTtcScenario}`);
+  if (notes.length > 0) lines.push(notes.join("; "));
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,6 @@
+// Per-scenario HTML reports: inline-SVG plots and a bird's-eye snapshot, no external assets.
+export * from "./escapeHtml.ts";
+export * from "./svgPlot.ts";
+export * from "./bevSnapshot.ts";
+export * from "./scenarioReport.ts";
+export * from "./writeReport.ts";

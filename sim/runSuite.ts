@@ -1,0 +1,70 @@
+// `curb sim`: runs scenarios through the closed loop and writes, per scenario, run.mcap,
+// metrics.json and report.html, plus the suite table.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { progressBar } from "../scripts/progressBar.ts";
+import { runClosedLoop } from "./closedLoop.ts";
+import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, suiteTableToJson } from "./metrics/index.ts";
+import { renderScenarioReport, writeReport } from "./report/index.ts";
+import { findScenario, findSuite, type Scenario } from "./scenarios/index.ts";
+import { loadStackParams } from "./simConfig.ts";
+import type { StackParamsInput } from "../planning/index.ts";
+
+export interface SimCommandOptions {
+  scenario?: string;
+  suite?: string;
+  seed: number;
+  out: string;
+  config?: string;
+}
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  metrics: ScenarioMetrics;
+  dir: string;
+}
+
+/** Runs one scenario and writes its log, metrics and report into `dir`. */
+export async function runScenarioToDir(
+  scenario: Scenario,
+  seed: number,
+  dir: string,
+  stackParams: StackParamsInput = {},
+  onFrame?: (tNs: bigint, durationNs: bigint) => void,
+): Promise<ScenarioRun> {
+  mkdirSync(dir, { recursive: true });
+  const run = await runClosedLoop(scenario, { seed, stackParams, logPath: join(dir, "run.mcap"), onFrame });
+  const metrics = computeScenarioMetrics({
+    scenario: scenario.name,
+    durationS: scenario.durationS,
+    frames: run.frames,
+    streetMap: run.streetMap,
+  });
+  writeFileSync(join(dir, "metrics.json"), scenarioMetricsToJson(metrics));
+  writeReport(
+    join(dir, "report.html"),
+    renderScenarioReport({ scenarioName: scenario.name, description: scenario.description, seed, metrics, frames: run.frames, streetMap: run.streetMap }),
+  );
+  return { scenario, metrics, dir };
+}
+
+/** Returns true when any scenario had a pedestrian collision (the exit status says so). */
+export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
+  const scenarios = opts.scenario ? [findScenario(opts.scenario)] : findSuite(opts.suite ?? "default");
+  const stackParams = opts.config ? loadStackParams(opts.config) : {};
+  const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
+  const runs: ScenarioRun[] = [];
+  for (const scenario of scenarios) {
+    runs.push(await runScenarioToDir(scenario, opts.seed, join(opts.out, scenario.name), stackParams));
+    bar.tick(scenario.name);
+  }
+  bar.done();
+  const table = buildSuiteTable(runs.map((r) => r.metrics));
+  const text = formatSuiteTable(table);
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, "suite.txt"), text);
+  writeFileSync(join(opts.out, "suite.json"), suiteTableToJson(table));
+  console.log(text);
+  console.log(`\nwrote ${runs.length} scenario(s) to ${opts.out}: run.mcap, metrics.json, report.html each; suite.txt, suite.json`);
+  return runs.some((r) => r.metrics.collisions.pedestrian > 0);
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { msg, secondsToNs } from "../../bus/index.ts";
+import { CurbRulePredictor } from "../../prediction/index.ts";
+import { Planner, idmAccel, purePursuitSteering } from "../../planning/index.ts";
+import { SPEED_LIMIT_MPS, streetMap, trackList, vehicleState, type ObjectSpec } from "../prediction/streetFixture.ts";
+
+const D = msg.Trajectory_Decision;
+const HALF_LENGTH_M = 2.3;
+
+interface Step {
+  tS: number;
+  x: number;
+  v: number;
+  a: number;
+  trajectory: msg.Trajectory;
+}
+
+/** Closed loop with a point-mass ego on the eastbound centreline; objects given as a function of time. */
+function simulate(x0: number, v0: number, durationS: number, objects: (tS: number) => ObjectSpec[]): Step[] {
+  const map = streetMap();
+  const predictor = new CurbRulePredictor();
+  predictor.setMap(map);
+  const planner = new Planner();
+  planner.setMap(map);
+  const dt = 0.1;
+  let x = x0;
+  let v = v0;
+  const steps: Step[] = [];
+  for (let k = 0; k * dt <= durationS + 1e-9; k++) {
+    const tS = k * dt;
+    const tracks = trackList(tS, objects(tS));
+    const predictions = predictor.update(tracks);
+    const out = planner.update({ stampNs: secondsToNs(tS), vehicle: vehicleState(tS, x, -1.75, v), tracks, predictions });
+    const a = out.command.accelerationMps2;
+    steps.push({ tS, x, v, a, trajectory: out.trajectory });
+    const next = Math.max(0, v + a * dt);
+    x += ((v + next) / 2) * dt;
+    v = next;
+  }
+  return steps;
+}
+
+describe("Planner", () => {
+  it("free road ⇒ accelerates to the speed limit (max 1.5 m/s²) and says GO", () => {
+    const steps = simulate(10, 0, 40, () => []);
+    expect(steps[0].a).toBeCloseTo(1.5, 6);
+    expect(steps[0].trajectory.decision).toBe(D.GO);
+    expect(steps[0].trajectory.targetSpeedMps).toBe(SPEED_LIMIT_MPS);
+    expect(Math.max(...steps.map((s) => s.a))).toBeLessThanOrEqual(1.5 + 1e-9);
+    const last = steps[steps.length - 1];
+    expect(last.v).toBeGreaterThan(SPEED_LIMIT_MPS - 0.3);
+    expect(Math.max(...steps.map((s) => s.v))).toBeLessThanOrEqual(SPEED_LIMIT_MPS + 1e-6);
+    // The trajectory covers 5 s.
+    const pts = steps[0].trajectory.points;
+    expect(pts[pts.length - 1].tS).toBeCloseTo(5);
+    expect(pts[pts.length - 1].speedMps).toBeGreaterThan(5);
+    expect(pts.every((p) => Math.abs(p.yM + 1.75) < 1e-9)).toBe(true);
+  });
+
+  it("stationary pedestrian in the ego lane 30 m ahead at 11 m/s ⇒ stops before them", () => {
+    const pedX = 40;
+    const steps = simulate(10, 11, 20, () => [{ id: 8, x: pedX, y: -1.5 }]);
+    expect(steps[0].a).toBeLessThan(-2);
+    expect(steps[0].trajectory.decision).toBe(D.STOP);
+    expect(steps[0].trajectory.reasonTrackId).toBe(8);
+    expect(Math.min(...steps.map((s) => s.a))).toBeGreaterThanOrEqual(-8);
+    const last = steps[steps.length - 1];
+    expect(last.v).toBeLessThan(0.05);
+    const frontGap = pedX - (last.x + HALF_LENGTH_M);
+    expect(frontGap).toBeGreaterThan(1.5);
+    expect(frontGap).toBeLessThan(6);
+    expect(Math.max(...steps.map((s) => s.x + HALF_LENGTH_M))).toBeLessThan(pedX - 1.5);
+    expect(last.trajectory.decision).toBe(D.STOP);
+  });
+
+  it("pedestrian on the curb about to jaywalk ahead ⇒ YIELD, then stops short of their path", () => {
+    // Waiting on the curb edge, then walks north across the road from t = 1 s at 1.2 m/s.
+    const ped = (tS: number): ObjectSpec[] => {
+      const walk = Math.max(0, tS - 1);
+      return [{ id: 4, x: 60, y: -5.8 + 1.2 * walk, vy: tS >= 1 ? 1.2 : 0 }];
+    };
+    const steps = simulate(10, 11, 8, ped);
+    expect(steps[0].trajectory.decision).toBe(D.GO); // standing still: no conflict yet
+    const firstReaction = steps.find((s) => s.trajectory.decision !== D.GO)!;
+    expect(firstReaction.tS).toBeCloseTo(1, 6);
+    expect(firstReaction.trajectory.decision).toBe(D.YIELD);
+    expect(firstReaction.trajectory.reasonTrackId).toBe(4);
+    // While the pedestrian is in or near the ego lane the ego stays short of x = 60.
+    const inLane = steps.filter((s) => s.tS >= 1 && -5.8 + 1.2 * (s.tS - 1) < 1);
+    expect(Math.max(...inLane.map((s) => s.x + HALF_LENGTH_M))).toBeLessThan(60);
+  });
+
+  it("lead car ⇒ follows with a gap", () => {
+    const lead = (tS: number): ObjectSpec[] => [{ id: 3, objectClass: msg.ObjectClass.CAR, x: 40 + 8 * tS, y: -1.75, vx: 8 }];
+    const steps = simulate(10, 11, 60, lead);
+    expect(steps[0].trajectory.decision).toBe(D.FOLLOW);
+    expect(steps[0].trajectory.reasonTrackId).toBe(3);
+    let minGap = Infinity;
+    for (const s of steps) minGap = Math.min(minGap, 40 + 8 * s.tS - 2.25 - (s.x + HALF_LENGTH_M));
+    expect(minGap).toBeGreaterThan(2);
+    const last = steps[steps.length - 1];
+    expect(last.v).toBeCloseTo(8, 1);
+    const gap = 40 + 8 * last.tS - 2.25 - (last.x + HALF_LENGTH_M);
+    expect(gap).toBeGreaterThan(2 + 8 * 1.5 - 1); // about s0 + v·T
+    expect(gap).toBeLessThan(2 + 8 * 1.5 + 6);
+    expect(last.trajectory.decision).toBe(D.FOLLOW);
+  });
+
+  it("ignores a car in the opposite lane and parked cars", () => {
+    const steps = simulate(10, 11, 1, (tS) => [
+      { id: 3, objectClass: msg.ObjectClass.CAR, x: 40 - 10 * tS, y: 1.75, vx: -10 },
+      { id: 6, objectClass: msg.ObjectClass.CAR, x: 30, y: -4.5, parked: true },
+    ]);
+    expect(steps.every((s) => s.trajectory.decision === D.GO)).toBe(true);
+  });
+
+  it("pedestrian on the far sidewalk walking along ⇒ GO", () => {
+    const steps = simulate(10, 11, 2, (tS) => [{ id: 9, x: 30 + 1.4 * tS, y: 7, vx: 1.4 }, { id: 10, x: 35, y: -7, vx: -1.3 }]);
+    for (const s of steps) {
+      expect(s.trajectory.decision).toBe(D.GO);
+      expect(s.a).toBeGreaterThan(0);
+    }
+  });
+
+  it("ignores a pedestrian in the lane behind the ego", () => {
+    const steps = simulate(50, 11, 0, () => [{ id: 2, x: 40, y: -1.75 }]);
+    expect(steps[0].trajectory.decision).toBe(D.GO);
+  });
+
+  it("steers back toward the lane centreline (pure pursuit)", () => {
+    const map = streetMap();
+    const planner = new Planner();
+    planner.setMap(map);
+    const run = (y: number, yaw = 0) =>
+      planner.update({ stampNs: 0n, vehicle: vehicleState(0, 20, y, 8, yaw), tracks: undefined, predictions: undefined }).command.steeringAngleRad;
+    expect(run(-1.75)).toBeCloseTo(0, 9);
+    expect(run(-2.5)).toBeGreaterThan(0.01); // right of the centreline: steer left
+    expect(run(-1.0)).toBeLessThan(-0.01);
+    expect(run(-1.75, 0.1)).toBeLessThan(0);
+    expect(Math.abs(run(-20))).toBeLessThanOrEqual(0.6);
+  });
+});
+
+describe("idm and pure pursuit", () => {
+  const p = { maxAccelMps2: 1.5, comfortDecelMps2: 2.5, idmDelta: 4, timeHeadwayS: 1.5 };
+  it("IDM is in equilibrium at the desired gap and brakes when closer", () => {
+    const v = 8;
+    const s = 2 + v * 1.5;
+    expect(idmAccel(v, 1e9, s, 0, 2, p)).toBeCloseTo(0, 6);
+    expect(idmAccel(v, 1e9, s / 2, 0, 2, p)).toBeLessThan(-3);
+    expect(idmAccel(v, 12, 0, 0, 2, p)).toBe(-Infinity);
+  });
+  it("pure pursuit on a circle", () => {
+    // Target on a circle of radius R through the rear axle: δ = atan(L / R).
+    const R = 20;
+    const L = 2.8;
+    const th = 0.3;
+    expect(purePursuitSteering(0, 0, 0, L, R * Math.sin(th), R - R * Math.cos(th))).toBeCloseTo(Math.atan(L / R), 9);
+  });
+});

@@ -1,0 +1,155 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { msg } from "../../../bus/index.ts";
+import { computeScenarioMetrics } from "../../../sim/metrics/index.ts";
+import {
+  escapeHtml,
+  eventMarkers,
+  niceTicks,
+  renderBevSnapshot,
+  renderScenarioReport,
+  renderTimePlot,
+  writeReport,
+} from "../../../sim/report/index.ts";
+import { LANE_Y_M, buildFrames, constantDrive, pedestrianObject } from "../metrics/syntheticDrive.ts";
+import { jaywalkFrames, twoLaneMap } from "./streetScenario.ts";
+
+const frames = jaywalkFrames();
+const streetMap = twoLaneMap();
+const metrics = computeScenarioMetrics({ scenario: "jaywalk_ahead", durationS: 9, frames, streetMap });
+
+/** The text of the first `<svg ...>...</svg>` element whose opening tag matches `attr`. */
+function svgWith(html: string, attr: string): string {
+  const start = html.indexOf(`<svg ${attr}`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return html.slice(start, html.indexOf("</svg>", start) + 6);
+}
+const count = (s: string, needle: string) => s.split(needle).length - 1;
+
+describe("svgPlot", () => {
+  it("nice ticks", () => {
+    expect(niceTicks(0, 9, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(niceTicks(0, 12.3, 5)).toEqual([0, 2, 4, 6, 8, 10, 12]);
+    expect(niceTicks(-5.2, 0.4, 5)).toEqual([-5, -4, -3, -2, -1, 0]);
+  });
+
+  it("draws axes, ticks, labels and one group per marker", () => {
+    const svg = renderTimePlot({
+      id: "p",
+      title: "T",
+      xLabel: "time [s]",
+      yLabel: "speed [m/s]",
+      series: [{ label: "v", color: "#00f", points: [[0, 0], [1, 2], [2, 4]] }],
+      markers: [
+        { t: 0.5, label: "a", kind: "k1", color: "#f00" },
+        { t: 1.5, label: "b", kind: "k2", color: "#f00" },
+      ],
+    });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("time [s]");
+    expect(svg).toContain("speed [m/s]");
+    expect(count(svg, 'class="marker ')).toBe(2);
+    expect(count(svg, 'class="tick"')).toBeGreaterThan(6);
+  });
+});
+
+describe("scenario report", () => {
+  const html = renderScenarioReport({
+    scenario: "jaywalk_ahead",
+    description: "Jaywalker steps out 7 m ahead of a 10 m/s ego.",
+    seed: 42,
+    metrics,
+    frames,
+    streetMap,
+  });
+
+  it("is a self-contained HTML document", () => {
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).not.toMatch(/<script|<link|src=|href="http/i);
+    expect(html).toContain("seed 42");
+  });
+
+  it("has a speed plot with one marker per pedestrian event", () => {
+    const speed = svgWith(html, 'id="speed-plot"');
+    const peds = metrics.pedestrians.table;
+    const decisions = peds.filter((p) => p.decisionTimeS !== null).length;
+    const curbLeaves = peds.filter((p) => p.curbLeaveTimeS !== null).length;
+    expect(decisions).toBe(1);
+    expect(curbLeaves).toBe(1);
+    expect(count(speed, 'class="marker marker-ped-decision"')).toBe(decisions);
+    expect(count(speed, 'class="marker marker-ped-curb-leave"')).toBe(curbLeaves);
+    expect(count(speed, 'class="marker marker-hard-brake"')).toBe(metrics.comfort.hardBrakeCount);
+    expect(count(speed, 'class="marker marker-collision"')).toBe(metrics.collisions.total);
+    expect(speed).toContain("P4 decides to cross");
+    expect(speed).toContain("P4 leaves curb");
+    expect(speed).toContain("speed [m/s]");
+    expect(html).toContain('id="acceleration-plot"');
+  });
+
+  it("marks collisions when there are some", () => {
+    const f = buildFrames(80, constantDrive, () => [pedestrianObject({ id: 7, x: 50, y: LANE_Y_M })]);
+    const m = computeScenarioMetrics({ scenario: "hit", durationS: 8, frames: f });
+    const h = renderScenarioReport({ scenario: "hit", metrics: m, frames: f, streetMap });
+    expect(count(svgWith(h, 'id="speed-plot"'), 'class="marker marker-collision"')).toBe(1);
+    expect(h).toContain("COLLISION");
+    expect(eventMarkers(m).map((k) => k.kind)).toEqual(["collision"]);
+  });
+
+  it("BEV snapshot at closest approach shows the ego and every pedestrian", () => {
+    const bev = svgWith(html, 'class="bev"');
+    expect(count(bev, '<g class="ego">')).toBe(1);
+    const snap = frames[metrics.pedestrians.minDistanceFrameIndex!];
+    for (const o of snap.groundTruth.objects) {
+      if (o.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
+      expect(bev).toContain(`<g class="pedestrian" data-id="${o.id}">`);
+      expect(bev).toContain(`>P${o.id}</text>`);
+    }
+    expect(bev).toContain('class="trail"');
+    expect(bev).toContain('class="crosswalk"');
+    expect(bev).toContain('class="scale-bar"');
+    expect(bev).toContain('class="north-arrow"');
+    expect(count(bev, 'class="parked-car"')).toBe(3);
+  });
+
+  it("escapes every inserted text", () => {
+    const evil = 'x<script>alert("1")</script>&';
+    const h = renderScenarioReport({
+      scenario: evil,
+      description: "<img src=x onerror=alert(1)>",
+      metrics: { ...metrics, scenario: evil },
+      frames,
+      streetMap,
+    });
+    expect(h).not.toContain("<script>");
+    expect(h).not.toContain("<img");
+    expect(h).toContain("x&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt;&amp;");
+    expect(escapeHtml(`<a href='x'>&</a>`)).toBe("&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("draws predicted paths when given", () => {
+    const idx = metrics.pedestrians.minDistanceFrameIndex!;
+    const preds = frames.map(() => undefined as msg.AgentPredictions | undefined);
+    preds[idx] = msg.create(msg.AgentPredictionsSchema, {
+      predictor: "test",
+      agents: [{ trackId: 12, paths: [{ probability: 0.8, dtS: 0.5, points: [{ x: 52, y: -2 }, { x: 52, y: 0 }] }] }],
+    });
+    const bev = renderBevSnapshot({ streetMap, frames, frameIndex: idx, predictions: preds[idx] });
+    expect(bev).toContain('class="predicted-path" data-track="12"');
+  });
+
+  it("takes the title from scenarioName, scenario or the metrics", () => {
+    const a = renderScenarioReport({ scenarioName: "named_run", metrics, frames, streetMap });
+    expect(a).toContain("<h1>named_run ");
+    const b = renderScenarioReport({ metrics, frames, streetMap });
+    expect(b).toContain("<h1>jaywalk_ahead ");
+  });
+
+  it("writes the report to disk", () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-report-"));
+    const path = join(dir, "nested", "jaywalk_ahead.html");
+    writeReport(path, html);
+    expect(readFileSync(path, "utf8")).toBe(html);
+  });
+});
