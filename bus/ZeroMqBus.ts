@@ -120,7 +120,8 @@ export class ZeroMqBus implements Bus {
   private readonly losslessSub: Subscriber;
   private readonly latestSubscriptions = new SubscriptionTable();
   private readonly losslessSubscriptions = new SubscriptionTable();
-  private readonly subscriptionWaiters = new Set<() => void>();
+  /** Pending waitForSubscribers calls: `check` runs on every subscription change, `cancel` on close(). */
+  private readonly subscriptionWaiters = new Map<() => void, () => void>();
 
   private readonly outbox: Frames[] = [];
   private outboxHead = 0;
@@ -235,12 +236,14 @@ export class ZeroMqBus implements Bus {
         this.subscriptionWaiters.delete(check);
         resolve();
       };
-      const timer = setTimeout(() => {
+      const fail = (why: string): void => {
+        clearTimeout(timer);
         this.subscriptionWaiters.delete(check);
         const have = topics.map((t) => `${t}: ${this.subscriberCount(t)}`).join(", ");
-        reject(new Error(`ZeroMqBus "${this.options.name}": waited ${timeoutMs} ms for ${count} subscriber(s); have ${have}`));
-      }, timeoutMs);
-      this.subscriptionWaiters.add(check);
+        reject(new Error(`ZeroMqBus "${this.options.name}": ${why} waiting for ${count} subscriber(s); have ${have}`));
+      };
+      const timer = setTimeout(() => fail(`waited ${timeoutMs} ms`), timeoutMs);
+      this.subscriptionWaiters.set(check, () => fail("closed"));
     });
   }
 
@@ -256,7 +259,7 @@ export class ZeroMqBus implements Bus {
     if (this.closing) return;
     this.closing = true;
     if (this.sending) await new Promise<void>((resolve) => (this.outboxIdle = resolve));
-    for (const w of this.subscriptionWaiters) w();
+    for (const cancel of [...this.subscriptionWaiters.values()]) cancel();
     this.latestPub?.close();
     this.losslessPub?.close();
     this.latestSub.close();
@@ -322,7 +325,7 @@ export class ZeroMqBus implements Bus {
         return; // closed
       }
       if (frames[0]) table.apply(frames[0]);
-      for (const w of [...this.subscriptionWaiters]) w();
+      for (const check of [...this.subscriptionWaiters.keys()]) check();
     }
   }
 

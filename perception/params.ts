@@ -1,7 +1,7 @@
 // Parameters of the oracle perception stage, validated at start-up. Units are in the names.
 import { z } from "zod";
 
-export const PerceptionParamsSchema = z.object({
+export const PerceptionParamsSchema = z.strictObject({
   /** Seed of the perception noise stream (misses, position and velocity noise). */
   seed: z.number().int().default(1),
   /** Standard deviation of the detected position, per axis, m. */

@@ -202,6 +202,10 @@ export class Planner {
         }
       }
 
+      if (p.pedestrianReaction === "reactive") {
+        if (inPathNow) out.push({ kind: "pedestrian", trackId: t.id, sM: conflictS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow });
+        continue;
+      }
       const check = (x: number, y: number): void => {
         const q = lane.project(x, y);
         if (q.sM > minAheadM && Math.abs(q.offsetM) <= pathBandM && q.sM < conflictS) conflictS = q.sM;

@@ -2,7 +2,7 @@
 // Validated at start-up; units in the names.
 import { z } from "zod";
 
-export const PlanningParamsSchema = z.object({
+export const PlanningParamsSchema = z.strictObject({
   /** Desired speed when the ego lane has no speed limit (speed_limit_mps = 0), m/s. */
   fallbackSpeedLimitMps: z.number().positive().default(11),
   /** IDM maximum acceleration a, m/s². */
@@ -25,6 +25,12 @@ export const PlanningParamsSchema = z.object({
   pedestrianPathHorizonS: z.number().positive().default(3),
   /** For pedestrians with crossing_predicted, the path is extended at constant velocity to this, s. */
   crossingPathHorizonS: z.number().positive().default(6),
+  /**
+   * "predicted": stop for pedestrians whose predicted or extrapolated path enters the ego path (default).
+   * "reactive": only for pedestrians already in the ego path — the no-prediction baseline that shows
+   * what prediction buys.
+   */
+  pedestrianReaction: z.enum(["predicted", "reactive"]).default("predicted"),
   /** A pedestrian on the road within lane half width + this of the centreline is in the ego path, m. */
   onRoadNearLaneMarginM: z.number().nonnegative().default(1),
   /** Vehicles within lane half width + this of the centreline are lead candidates, m. */

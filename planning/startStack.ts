@@ -8,7 +8,7 @@ import { PredictionParamsSchema, startPredictionNode } from "../prediction/index
 import { PlanningParamsSchema } from "./params.ts";
 import { startPlanningNode } from "./PlanningNode.ts";
 
-export const StackParamsSchema = z.object({
+export const StackParamsSchema = z.strictObject({
   perception: PerceptionParamsSchema.prefault({}),
   prediction: PredictionParamsSchema.prefault({}),
   planning: PlanningParamsSchema.prefault({}),

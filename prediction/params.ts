@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const probability = z.number().min(0).max(1);
 
-export const PredictionParamsSchema = z.object({
+export const PredictionParamsSchema = z.strictObject({
   /** Length of every predicted path, s. */
   pathHorizonS: z.number().positive().default(3),
   /** Spacing of predicted path points, s (first point at pathStepS). */

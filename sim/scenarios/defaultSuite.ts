@@ -27,7 +27,7 @@ const inputs: ScenarioInput[] = [
   {
     name: "crosswalk-crossing",
     description:
-      "A pedestrian waits at the south end of the crosswalk and crosses when the ego is about 45 m away; " +
+      "A pedestrian waits at the south end of the crosswalk and crosses when the ego is about 38 m away; " +
       "conflict: mid ego lane as a constant-speed ego arrives. A second pedestrian stands at the north end and never crosses.",
     durationS: DURATION_S,
     ego: EGO,
@@ -38,7 +38,7 @@ const inputs: ScenarioInput[] = [
         behaviour: "cross-at-crosswalk",
         start: { xM: 119.5, yM: -6.6 },
         speedMps: 1.4,
-        trigger: { egoDistanceM: 45 },
+        trigger: { egoDistanceM: 38 },
       },
       { label: "bystander", behaviour: "stand", start: { xM: 121.5, yM: 7.5 }, speedMps: 1.4 },
     ],

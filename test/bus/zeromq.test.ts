@@ -241,6 +241,9 @@ describe("ZeroMqBus", { timeout: 15_000 }, () => {
     const pub = await ZeroMqBus.open({ name: "lonely", bind: LOCAL_TCP });
     buses.push(pub);
     await expect(pub.waitForSubscribers(["/control/command"], { timeoutMs: 50 })).rejects.toThrow(/\/control\/command: 0/);
+    const pending = pub.waitForSubscribers(["/control/command"], { timeoutMs: 60_000 });
+    await pub.close();
+    await expect(pending).rejects.toThrow(/closed/);
   });
 
   it("closes cleanly: observables complete and lossless messages queued before close() are sent", async () => {

@@ -128,6 +128,21 @@ describe("World", () => {
     expect(() => new World(findScenario("empty-street"), 1.5)).toThrow(/seed/);
   });
 
+  it("default suite: a coasting ego hits someone exactly in the conflict scenarios", () => {
+    const conflict = new Set(["crosswalk-crossing", "jaywalk-clear-view", "jaywalk-occluded", "group-crossing", "running-child"]);
+    for (const s of DEFAULT_SUITE) {
+      for (const seed of [1, 2, 3]) {
+        const w = new World(s, seed);
+        const hit = new Set<number>();
+        while (!w.done) {
+          w.step(0.1, COAST);
+          for (const id of w.collisions()) hit.add(id);
+        }
+        expect(hit.size > 0, `${s.name} seed ${seed}`).toBe(conflict.has(s.name));
+      }
+    }
+  });
+
   it("runs an object-level scenario far faster than real time", () => {
     const w = new World(findScenario("jaywalk-occluded"), 1);
     const t0 = performance.now();

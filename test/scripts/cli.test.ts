@@ -1,0 +1,65 @@
+// The `curb` command line as a user meets it: help, errors that name what is wrong, outputs on disk.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), "curb-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function curb(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, "scripts/curb.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("curb command line", () => {
+  it("--help lists every command", () => {
+    const r = curb("--help");
+    expect(r.status).toBe(0);
+    for (const command of ["sim", "scenarios", "bench", "log"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+  });
+
+  it("an unknown scenario or suite is refused with the valid names", () => {
+    const s = curb("sim", "--scenario", "no-such-thing", "--out", tmp);
+    expect(s.status).not.toBe(0);
+    expect(s.stderr).toContain('unknown scenario "no-such-thing"');
+    expect(s.stderr).toContain("jaywalk-occluded");
+    const u = curb("sim", "--suite", "nope", "--out", tmp);
+    expect(u.status).not.toBe(0);
+    expect(u.stderr).toContain("valid suites: default");
+  });
+
+  it("invalid configuration names the field", () => {
+    const bad = join(tmp, "bad.yaml");
+    writeFileSync(bad, "perception:\n  missProbability: 1.5\nplanning:\n  maxAccelMps: 2\n");
+    const r = curb("sim", "--scenario", "empty-street", "--config", bad, "--out", tmp);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("perception.missProbability");
+    expect(r.stderr).toContain("maxAccelMps");
+  });
+
+  it("runs one scenario and writes its log, metrics and report", () => {
+    const dir = join(tmp, "one");
+    const good = join(tmp, "good.json");
+    writeFileSync(good, JSON.stringify({ perception: { missProbability: 0 } }));
+    const r = curb("sim", "--scenario", "jaywalk-clear-view", "--seed", "3", "--config", good, "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("jaywalk-clear-view");
+    for (const f of ["run.mcap", "metrics.json", "report.html"]) expect(existsSync(join(dir, "jaywalk-clear-view", f)), f).toBe(true);
+    const metrics = JSON.parse(readFileSync(join(dir, "jaywalk-clear-view", "metrics.json"), "utf8"));
+    expect(metrics.scenario).toBe("jaywalk-clear-view");
+    expect(metrics.collisions.pedestrian).toBe(0);
+    const info = curb("log", "info", join(dir, "jaywalk-clear-view", "run.mcap"));
+    expect(info.status, info.stderr).toBe(0);
+    expect(info.stdout).toContain("/prediction/agents");
+  });
+
+  it("a bad seed is refused", () => {
+    const r = curb("sim", "--scenario", "empty-street", "--seed", "-4", "--out", tmp);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/seed/);
+  });
+});
