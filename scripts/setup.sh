@@ -31,7 +31,9 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing npm packages"
   # onnxruntime-node's installer would try to download CUDA parts: skip it, the CPU binary ships in the package.
-  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: npm 11 records platform-specific optional packages (buf's binaries) in a
+  # lockfile that `npm ci` then calls out of sync; `npm install` honours the same lockfile.
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 
