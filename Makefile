@@ -8,8 +8,7 @@ sim: setup
 	node scripts/curb.mjs sim --suite default --out out/default
 
 test: setup
-	npx tsc --noEmit -p tsconfig.json
-	npx vitest run
+	bash scripts/test.sh
 
 bench: setup
 	node scripts/curb.mjs bench

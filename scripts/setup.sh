@@ -34,7 +34,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # `npm install`, not `npm ci`: npm 11 records platform-specific optional packages (buf's binaries) in a
   # lockfile that `npm ci` then calls out of sync; `npm install` honours the same lockfile.
   ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error
-  echo "$want" > "$stamp"
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
 
 # Message code generated from bus/proto and @foxglove/schemas, when a schema is newer than the code.
