@@ -20,6 +20,12 @@ export interface EgoParams {
   maxSteeringRateRadps: number;
   /** Sensor origin (LiDAR, camera) ahead of the footprint centre, along the heading. */
   sensorForwardM: number;
+  /**
+   * Powertrain and brakes follow the acceleration command as a first-order lag with this time
+   * constant, s (0: instantly). Real actuators take a few tenths of a second; without the lag a
+   * planner's step command would show as an impossible jerk.
+   */
+  accelerationTimeConstantS: number;
 }
 
 export const DEFAULT_EGO_PARAMS: Readonly<EgoParams> = Object.freeze({
@@ -32,6 +38,7 @@ export const DEFAULT_EGO_PARAMS: Readonly<EgoParams> = Object.freeze({
   maxSteeringRad: 0.6,
   maxSteeringRateRadps: 0.8,
   sensorForwardM: 1.5,
+  accelerationTimeConstantS: 0.2,
 });
 
 export interface EgoInitialState {
@@ -52,6 +59,8 @@ export class EgoVehicle {
   speed: number;
   /** Acceleration actually applied during the last step, m/s² (differs from the command at limits or at standstill). */
   acceleration = 0;
+  /** Acceleration the actuators deliver (lagged command), before the standstill clamp, m/s². */
+  actuatorAccelerationMps2 = 0;
   /** Front-wheel steering angle, rad. */
   steering = 0;
   /** Distance travelled since the start, m. */
@@ -116,7 +125,10 @@ export class EgoVehicle {
     const p = this.params;
     const aCmd = Number.isFinite(accelerationCmdMps2) ? accelerationCmdMps2 : 0;
     const sCmd = Number.isFinite(steeringCmdRad) ? steeringCmdRad : 0;
-    const a = Math.min(p.maxAccelerationMps2, Math.max(p.minAccelerationMps2, aCmd));
+    const aTarget = Math.min(p.maxAccelerationMps2, Math.max(p.minAccelerationMps2, aCmd));
+    const follow = p.accelerationTimeConstantS > 0 ? 1 - Math.exp(-dtS / p.accelerationTimeConstantS) : 1;
+    this.actuatorAccelerationMps2 += (aTarget - this.actuatorAccelerationMps2) * follow;
+    const a = this.actuatorAccelerationMps2;
     const target = Math.min(p.maxSteeringRad, Math.max(-p.maxSteeringRad, sCmd));
     const maxDelta = p.maxSteeringRateRadps * dtS;
     this.steering += Math.min(maxDelta, Math.max(-maxDelta, target - this.steering));

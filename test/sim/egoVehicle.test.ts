@@ -33,7 +33,7 @@ describe("EgoVehicle (kinematic bicycle)", () => {
   });
 
   it("never reverses: hard braking stops at v²/(2a) and stays there", () => {
-    const ego = new EgoVehicle({ ...start, speedMps: 4 });
+    const ego = new EgoVehicle({ ...start, speedMps: 4 }, { accelerationTimeConstantS: 0 });
     const x0 = ego.centerX;
     for (let i = 0; i < 30; i++) ego.step(0.1, -20, 0);
     expect(ego.speed).toBe(0);
@@ -45,7 +45,7 @@ describe("EgoVehicle (kinematic bicycle)", () => {
   });
 
   it("clamps acceleration and rate-limits steering", () => {
-    const ego = new EgoVehicle(start);
+    const ego = new EgoVehicle(start, { accelerationTimeConstantS: 0 });
     ego.step(0.1, 10, 0.5);
     expect(ego.acceleration).toBeCloseTo(3, 12);
     expect(ego.speed).toBeCloseTo(10.3, 12);
@@ -53,6 +53,14 @@ describe("EgoVehicle (kinematic bicycle)", () => {
     for (let i = 0; i < 20; i++) ego.step(0.1, -100, 5);
     expect(ego.steering).toBeCloseTo(ego.params.maxSteeringRad, 12);
     expect(ego.speed).toBe(0);
+  });
+
+  it("follows an acceleration step as a first-order lag: 1 − 1/e of the step after one time constant", () => {
+    const ego = new EgoVehicle({ ...start, speedMps: 10 }, { accelerationTimeConstantS: 0.2 });
+    for (let i = 0; i < 20; i++) ego.step(0.01, -4, 0);
+    expect(ego.acceleration).toBeCloseTo(-4 * (1 - Math.exp(-1)), 6);
+    for (let i = 0; i < 200; i++) ego.step(0.01, -4, 0);
+    expect(ego.actuatorAccelerationMps2).toBeCloseTo(-4 * (1 - Math.exp(-11)), 9);
   });
 
   it("reports the footprint centre in VehicleState and EgoTruth; the rear axle sits 1.4 m behind it", () => {
