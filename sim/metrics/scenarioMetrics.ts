@@ -19,7 +19,7 @@ export interface MetricsOptions {
   ttcHorizonS: number;
   /** The ego counts as stopped at or below this speed, m/s. Default 0.1. */
   stoppedSpeedMps: number;
-  /** The route counts as completed once the ego centre is within this of its end (arc length), m. Default 0.5. */
+  /** The route counts as completed once the ego front bumper is within this of its end (arc length), m. Default 0.5. */
   completionToleranceM: number;
 }
 
@@ -276,7 +276,8 @@ export function computeScenarioMetrics(input: ScenarioMetricsInput): ScenarioMet
       const s = projectOntoRoute(route, b.cx, b.cy).sM;
       if (i === 0) sFirst = s;
       sLast = s;
-      if (completionTimeS === null && s >= route.lengthM - options.completionToleranceM) {
+      // The route ends where the front bumper reaches its end (where the simulator stops too).
+      if (completionTimeS === null && s + b.length / 2 >= route.lengthM - options.completionToleranceM) {
         completionTimeS = timeS(frames[i].tNs);
       }
     }

@@ -96,14 +96,15 @@ describe("progress and completion", () => {
       { x: 100, y: LANE_Y_M },
     ];
     const m = computeScenarioMetrics({ scenario: "route", durationS: 12, frames, route });
-    // Completed when the centre is within 0.5 m of the end: x ≥ 99.5, first at frame 100 (t = 10 s).
+    // Completed when the front bumper (centre + 2.3 m) is within 0.5 m of the end: centre x ≥ 97.2,
+    // first at frame 98 (t = 9.8 s, x = 98).
     expect(m.progress).toEqual({
       routeSource: "given",
       routeLengthM: 100,
       progressM: 100,
       distanceTravelledM: 119,
       completed: true,
-      completionTimeS: 10,
+      completionTimeS: 9.8,
     });
   });
 

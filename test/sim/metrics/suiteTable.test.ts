@@ -24,7 +24,7 @@ describe("suite table", () => {
   it("aggregates rows and totals", () => {
     const t = buildSuiteTable([through, stop, empty]);
     expect(t.rows.map((r) => r.scenario)).toEqual(["drive_through", "stop_short", "empty_street"]);
-    expect(t.rows[0]).toMatchObject({ pedestrianCollisions: 1, otherCollisions: 0, minDistanceM: 0, minTtcS: 0, completionTimeS: 6 });
+    expect(t.rows[0]).toMatchObject({ pedestrianCollisions: 1, otherCollisions: 0, minDistanceM: 0, minTtcS: 0, completionTimeS: 5.8 }); // front bumper within 0.5 m of the route end
     expect(t.rows[1]).toMatchObject({ pedestrianCollisions: 0, hardBrakes: 1, completionTimeS: null, maxAbsJerkMps3: 50 });
     expect(t.rows[2]).toMatchObject({ minDistanceM: null, minTtcS: null, minTtcInfinite: false });
     expect(t.totals).toEqual({
