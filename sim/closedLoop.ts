@@ -5,6 +5,7 @@ import { startStack, type StackParamsInput } from "../planning/index.ts";
 import { McapRecorder } from "../replay/index.ts";
 import type { SimFrame } from "./metrics/index.ts";
 import type { Scenario } from "./scenarios/index.ts";
+import { vizScene } from "./vizScene.ts";
 import { type EgoCommand, World } from "./world/index.ts";
 
 export interface ClosedLoopOptions {
@@ -67,6 +68,8 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
   const stageLatencies = new Map<string, number[]>();
   let command: EgoCommand = { accelerationMps2: 0, steeringAngleRad: 0 };
   let lastTrajectory: msg.Trajectory | undefined;
+  let lastTracks: msg.TrackList | undefined;
+  let lastPredictions: msg.AgentPredictions | undefined;
 
   const subscriptions = [
     bus.topic("/control/command").subscribe((e) => {
@@ -74,6 +77,12 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
     }),
     bus.topic("/planning/trajectory").subscribe((e) => {
       lastTrajectory = e.message;
+    }),
+    bus.topic("/perception/tracks").subscribe((e) => {
+      lastTracks = e.message;
+    }),
+    bus.topic("/prediction/agents").subscribe((e) => {
+      lastPredictions = e.message;
     }),
     bus.topic("/diagnostics").subscribe((e) => {
       const list = stageLatencies.get(e.message.name) ?? [];
@@ -92,9 +101,13 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
       const vehicleState = world.vehicleState();
       const groundTruth = world.groundTruth();
       lastTrajectory = undefined;
+      lastTracks = undefined;
+      lastPredictions = undefined;
       bus.publish("/tf", egoTransform(vehicleState, tNs), tNs);
       bus.publish("/vehicle/state", vehicleState, tNs);
       bus.publish("/sim/ground_truth", groundTruth, tNs);
+      // The stack has run for this frame (synchronous bus): draw what it saw and predicted.
+      bus.publish("/viz/scene", vizScene(tNs, groundTruth, lastTracks, lastPredictions), tNs);
       frames.push({ tNs, groundTruth, vehicleState, trajectory: lastTrajectory });
       options.onFrame?.(tNs, world.durationNs);
       if (world.done) break;

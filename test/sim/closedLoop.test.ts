@@ -58,7 +58,7 @@ describe("closed loop", () => {
     const counts = reader.messageCounts();
     await reader.close();
     const frames = run.metrics.frameCount;
-    for (const topic of ["/sim/ground_truth", "/perception/tracks", "/prediction/agents", "/planning/trajectory", "/vehicle/state", "/tf", "/control/command"]) {
+    for (const topic of ["/sim/ground_truth", "/perception/tracks", "/prediction/agents", "/planning/trajectory", "/vehicle/state", "/tf", "/control/command", "/viz/scene"]) {
       expect(counts.get(topic), topic).toBe(BigInt(frames));
     }
     expect(counts.get("/map")).toBe(1n);
