@@ -3,7 +3,7 @@
 // Lateral: pure pursuit on the ego lane centreline.
 import { msg, toTimestamp } from "../bus/index.ts";
 import { StreetGeometry } from "../prediction/index.ts";
-import { idmAccel, idmFreeAccel } from "./idm.ts";
+import { accAccel, idmFreeAccel } from "./idm.ts";
 import { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
 import { parsePlanningParams, type PlanningParams, type PlanningParamsInput } from "./params.ts";
 import { purePursuitSteering } from "./purePursuit.ts";
@@ -147,14 +147,7 @@ export class Planner {
 
   /** IDM toward one obstacle, with a kinematic safety net for standing ones; unclamped. */
   private obstacleAccel(v: number, v0: number, gapM: number, obstacleSpeedMps: number, jamGapM: number): number {
-    const p = this.params;
-    let a = idmAccel(v, v0, gapM, v - obstacleSpeedMps, jamGapM, p);
-    if (obstacleSpeedMps < 0.1 && v > 0) {
-      // Deceleration that just stops at the jam gap; IDM nearly always asks for more, never let it ask for less.
-      const needed = (v * v) / (2 * Math.max(gapM - jamGapM, 0.1));
-      if (needed > p.comfortDecelMps2) a = Math.min(a, -needed);
-    }
-    return a;
+    return accAccel(v, v0, gapM, obstacleSpeedMps, jamGapM, this.params);
   }
 
   private leadVehicles(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number): LaneObstacle[] {

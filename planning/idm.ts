@@ -27,3 +27,26 @@ export function idmAccel(speedMps: number, desiredSpeedMps: number, gapM: number
   const desiredGapM = jamGapM + Math.max(0, v * p.timeHeadwayS + (v * closingMps) / (2 * Math.sqrt(p.maxAccelMps2 * p.comfortDecelMps2)));
   return idmFreeAccel(v, desiredSpeedMps, p) - p.maxAccelMps2 * (desiredGapM / gapM) ** 2;
 }
+
+/** Coolness factor c of the ACC model: 0 is plain IDM, 1 is the constant-acceleration heuristic only. */
+export const ACC_COOLNESS = 0.99;
+
+/**
+ * The ACC model (Treiber & Kesting, "Traffic Flow Dynamics", 2013, §11.3.7): IDM, blended with
+ * the constant-acceleration heuristic (CAH) when IDM over-reacts. Plain IDM brakes far harder than
+ * needed when an obstacle appears close (a pedestrian stepping out, a cut-in): the CAH asks only for
+ * the deceleration that avoids the collision if the obstacle keeps its speed, and the blend keeps
+ * at least that. The obstacle is assumed not to accelerate. Gap and jam gap as in `idmAccel`.
+ */
+export function accAccel(speedMps: number, desiredSpeedMps: number, gapM: number, obstacleSpeedMps: number, jamGapM: number, p: IdmParams): number {
+  const aIdm = idmAccel(speedMps, desiredSpeedMps, gapM, speedMps - obstacleSpeedMps, jamGapM, p);
+  if (!Number.isFinite(aIdm)) return aIdm;
+  const v = Math.max(speedMps, 0);
+  const closing = v - obstacleSpeedMps;
+  // Stop (or match speed) at the jam gap, not at the obstacle itself.
+  const s = Math.max(gapM - jamGapM, 0.1);
+  const aCah = closing > 0 ? -(closing * closing) / (2 * s) : 0;
+  if (aIdm >= aCah) return aIdm;
+  const b = p.comfortDecelMps2;
+  return (1 - ACC_COOLNESS) * aIdm + ACC_COOLNESS * (aCah + b * Math.tanh((aIdm - aCah) / b));
+}

@@ -3,7 +3,7 @@
 export { Planner, type LaneObstacle, type PlannerInput, type PlannerOutput } from "./Planner.ts";
 export { startPlanningNode, PLANNING_NODE_NAME, type PlanningNode } from "./PlanningNode.ts";
 export { PlanningParamsSchema, parsePlanningParams, type PlanningParams, type PlanningParamsInput } from "./params.ts";
-export { idmAccel, idmFreeAccel, type IdmParams } from "./idm.ts";
+export { accAccel, idmAccel, idmFreeAccel, ACC_COOLNESS, type IdmParams } from "./idm.ts";
 export { purePursuitSteering } from "./purePursuit.ts";
 export { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
 export { startStack, StackParamsSchema, type Stack, type StackParams, type StackParamsInput } from "./startStack.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { msg, secondsToNs } from "../../bus/index.ts";
 import { CurbRulePredictor } from "../../prediction/index.ts";
-import { Planner, idmAccel, purePursuitSteering } from "../../planning/index.ts";
+import { Planner, accAccel, idmAccel, purePursuitSteering } from "../../planning/index.ts";
 import { SPEED_LIMIT_MPS, streetMap, trackList, vehicleState, type ObjectSpec } from "../prediction/streetFixture.ts";
 
 const D = msg.Trajectory_Decision;
@@ -149,6 +149,34 @@ describe("idm and pure pursuit", () => {
     expect(idmAccel(v, 1e9, s, 0, 2, p)).toBeCloseTo(0, 6);
     expect(idmAccel(v, 1e9, s / 2, 0, 2, p)).toBeLessThan(-3);
     expect(idmAccel(v, 12, 0, 0, 2, p)).toBe(-Infinity);
+  });
+  it("ACC model: a pedestrian appearing 25 m ahead at 13 m/s needs 3.9 m/s²; IDM asks far more, ACC about that", () => {
+    const v = 13;
+    const gap = 25;
+    const jam = 3;
+    const needed = (v * v) / (2 * (gap - jam)); // 3.84 m/s², the constant-acceleration heuristic
+    const idm = idmAccel(v, 13.9, gap, v, jam, p);
+    const acc = accAccel(v, 13.9, gap, 0, jam, p);
+    expect(idm).toBeLessThan(-8);
+    expect(acc).toBeLessThanOrEqual(-needed); // never less than what stops at the jam gap
+    // Bounded by CAH − b, up to the 1 % of IDM the blend keeps.
+    expect(acc).toBeGreaterThan(-needed - p.comfortDecelMps2 + 0.01 * idm);
+    // Where IDM is calm (a far obstacle, a lead car at the same speed), ACC is IDM.
+    expect(accAccel(10, 13.9, 60, 10, 2, p)).toBeCloseTo(idmAccel(10, 13.9, 60, 0, 2, p), 12);
+    // Simulated stop behind a standing obstacle: stops before it, never brakes beyond CAH − b.
+    let speed = v;
+    let front = 0;
+    let minA = 0;
+    for (let t = 0; t < 15; t += 0.02) {
+      const a = Math.max(-8, accAccel(speed, 13.9, gap - front, 0, jam, p));
+      minA = Math.min(minA, a);
+      const next = Math.max(0, speed + a * 0.02);
+      front += ((speed + next) / 2) * 0.02;
+      speed = next;
+    }
+    expect(speed).toBeLessThan(0.05);
+    expect(front).toBeLessThan(gap);
+    expect(minA).toBeGreaterThan(-needed - p.comfortDecelMps2 + 0.01 * idm);
   });
   it("pure pursuit on a circle", () => {
     // Target on a circle of radius R through the rear axle: δ = atan(L / R).
