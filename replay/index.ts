@@ -19,3 +19,6 @@ export {
   readLog,
   type UndecodablePolicy,
 } from "./LogReader.ts";
+export { comparablePayload, samePayload } from "./comparablePayload.ts";
+export { playLog, type PlayOptions, type PlayResult } from "./playLog.ts";
+export { rerunStack, STACK_INPUTS, STACK_OUTPUTS, type RerunResult, type TopicDiff } from "./rerunStack.ts";

@@ -3,6 +3,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
+import { rerunStack } from "../replay/index.ts";
 import { runClosedLoop } from "./closedLoop.ts";
 import { findSuite, parseScenario, type Scenario } from "./scenarios/index.ts";
 
@@ -61,6 +62,7 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
     withLog: {} as Record<string, unknown>,
     stageLatencyMs: {} as Record<string, LatencySummary>,
     crowdedStreet: {} as Record<string, unknown>,
+    replay: {} as Record<string, unknown>,
   };
   try {
     // Warm-up so JIT compilation is not billed to the first scenario.
@@ -84,6 +86,15 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
         for (const [stage, values] of latencies) result.stageLatencyMs[stage] = summariseLatencies(values);
       }
     }
+    // Replay of recorded drives through the whole stack (budget: ≥ 10× real time).
+    let replaySimS = 0;
+    let replayWallS = 0;
+    for (const scenario of scenarios) {
+      const r = await rerunStack(join(dir, `${scenario.name}.mcap`));
+      replaySimS += r.simSeconds;
+      replayWallS += r.wallSeconds;
+    }
+    result.replay = { logs: scenarios.length, simSeconds: Math.round(replaySimS * 1000) / 1000, wallSeconds: Math.round(replayWallS * 1000) / 1000, realTimeFactor: Math.round((replaySimS / replayWallS) * 10) / 10, budget: 10 };
     // The DESIGN.md budget: perception + prediction + planning p99 under 50 ms with 30 pedestrians and 20 vehicles.
     const crowd = await runClosedLoop(crowdedStreet(), { seed: opts.seed });
     const perFrame = crowd.frames.map((_, i) => [...crowd.stageLatencies.values()].reduce((sum, values) => sum + (values[i] ?? 0), 0));

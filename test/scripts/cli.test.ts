@@ -19,7 +19,7 @@ describe("curb command line", () => {
   it("--help lists every command", () => {
     const r = curb("--help");
     expect(r.status).toBe(0);
-    for (const command of ["sim", "scenarios", "bench", "log"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+    for (const command of ["sim", "scenarios", "bench", "replay", "log"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
   });
 
   it("an unknown scenario or suite is refused with the valid names", () => {
@@ -55,6 +55,10 @@ describe("curb command line", () => {
     const info = curb("log", "info", join(dir, "jaywalk-clear-view", "run.mcap"));
     expect(info.status, info.stderr).toBe(0);
     expect(info.stdout).toContain("/prediction/agents");
+    // Process replay of the same drive with the same parameters reproduces every output.
+    const rerun = curb("replay", join(dir, "jaywalk-clear-view", "run.mcap"), "--rerun", "--config", good);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout).identical).toBe(true);
   });
 
   it("a bad seed is refused", () => {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeMessage, msg, type Envelope } from "../../bus/index.ts";
-import { LogReader } from "../../replay/index.ts";
+import { msg, type Envelope } from "../../bus/index.ts";
+import { LogReader, comparablePayload } from "../../replay/index.ts";
 import { runClosedLoop, runScenarioToDir } from "../../sim/index.ts";
 import { computeScenarioMetrics } from "../../sim/metrics/index.ts";
 import { DEFAULT_SUITE, findScenario } from "../../sim/scenarios/index.ts";
@@ -24,12 +24,7 @@ async function readAll(path: string): Promise<Envelope[]> {
 
 /** The payload as logged, with the one wall-clock field (DiagnosticStatus.latency_ms) zeroed. */
 function deterministicBytes(e: Envelope): string {
-  if (e.topic === "/diagnostics") {
-    const copy = msg.clone(msg.DiagnosticStatusSchema, e.message as msg.DiagnosticStatus);
-    copy.latencyMs = 0;
-    return Buffer.from(encodeMessage("/diagnostics", copy)).toString("base64");
-  }
-  return Buffer.from(encodeMessage(e.topic, e.message as never)).toString("base64");
+  return Buffer.from(comparablePayload(e)).toString("base64");
 }
 
 describe("closed loop", () => {
