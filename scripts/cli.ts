@@ -16,13 +16,14 @@ program
   .command("sim")
   .description("run a closed-loop simulation of one scenario or a whole suite; writes run.mcap, metrics.json and report.html per scenario")
   .addOption(new Option("--scenario <name>", "one scenario (see `curb scenarios`)").conflicts("suite"))
-  .addOption(new Option("--suite <name>", "a scenario suite, e.g. default"))
+  .addOption(new Option("--suite <name>", "a scenario suite: default, train, val or test"))
+  .addOption(new Option("--scenario-file <path>", "a scenario file (YAML or JSON, see sim/scenarios/README.md); --seed draws its random values").conflicts(["scenario", "suite"]))
   .option("--seed <n>", "random seed", seedArg, 1)
   .option("--out <dir>", "output folder", "out/sim")
   .option("--config <file>", "stack parameters (YAML or JSON), validated; see sim/README.md")
-  .action(async (opts: { scenario?: string; suite?: string; seed: number; out: string; config?: string }) => {
+  .action(async (opts: { scenario?: string; suite?: string; scenarioFile?: string; seed: number; out: string; config?: string }) => {
     const { runSimCommand } = await import("../sim/index.ts");
-    if (!opts.scenario && !opts.suite) throw new InvalidArgumentError("give --scenario NAME or --suite NAME (see `curb scenarios`)");
+    if (!opts.scenario && !opts.suite && !opts.scenarioFile) throw new InvalidArgumentError("give --scenario NAME, --suite NAME or --scenario-file PATH (see `curb scenarios`)");
     const failed = await runSimCommand({ ...opts, out: resolve(opts.out) });
     process.exitCode = failed ? 1 : 0;
   });
@@ -34,7 +35,9 @@ program
     const { SUITES } = await import("../sim/index.ts");
     for (const [suite, scenarios] of Object.entries(SUITES)) {
       console.log(`${suite}:`);
-      for (const s of scenarios) console.log(`  ${s.name.padEnd(24)} ${s.description}`);
+      const shown = scenarios.length > 24 ? scenarios.slice(0, 12) : scenarios;
+      for (const s of shown) console.log(`  ${s.name.padEnd(24)} ${s.description}`);
+      if (shown.length < scenarios.length) console.log(`  … ${scenarios.length - shown.length} more (${scenarios.length} variants in all)`);
     }
   });
 
@@ -113,6 +116,27 @@ train
   });
 
 program
+  .command("eval")
+  .description("evaluate a model")
+  .command("intent")
+  .description("intent model vs baselines (CV+curb rule, crosswalk rule, kinematic GRU) per horizon, lead time, false warnings/h, channel ablation; writes eval.json and eval.txt")
+  .option("--suite <name>", "scenario suite to build held-out data from", "default")
+  .option("--variants <n>", "seeds per scenario", (v) => Number.parseInt(v, 10), 10)
+  .option("--seed-base <n>", "first seed (keep it apart from the training seeds)", seedArg, 3000)
+  .addOption(new Option("--variation <kind>", "per-seed variation").choices(["suite", "wide"]).default("suite"))
+  .option("--data <dir>", "use this dataset folder instead of building one")
+  .option("--model <card>", "model card", "models/intent.card.json")
+  .option("--kinematic <card>", "kinematic-only GRU card (baseline)", "models/intent-kinematic.card.json")
+  .option("--threshold <p>", "operating threshold", Number.parseFloat, 0.5)
+  .option("--no-ablation", "skip the raster channel ablation")
+  .option("--out <dir>", "output folder", "out/eval-intent")
+  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; threshold: number; ablation: boolean; out: string }) => {
+    const { evaluateIntent, formatEvalTable } = await import("../sim/index.ts");
+    const report = await evaluateIntent({ ...opts, kinematicModel: opts.kinematic });
+    console.log(formatEvalTable(report));
+  });
+
+program
   .command("log")
   .description("inspect a recorded log")
   .command("info")
@@ -121,6 +145,44 @@ program
   .action(async (file: string) => {
     const { logInfo } = await import("../replay/index.ts");
     console.log(JSON.stringify(await logInfo(resolve(file)), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+  });
+
+// Hardware drivers (hw/drivers, see hw/README.md).
+program
+  .command("driver")
+  .description("run one sensor driver (velodyne | radar | camera) as a process on the ZeroMQ bus, or decode straight into a log with --record")
+  .argument("<kind>", "velodyne | radar | camera")
+  .option("--config <file>", "driver config YAML, or a vehicle config (then --name picks the driver)")
+  .option("--name <sensor>", "sensor name (vehicle config; default for --pcap: top)")
+  .option("--bus-dir <dir>", "folder of the ipc:// endpoints (default /tmp/curb; none when --record is given)")
+  .option("--record <file>", "write the driver's messages to this MCAP file")
+  .option("--pcap <file>", "velodyne: replay this capture (no config file needed)")
+  .option("--model <model>", "velodyne with --pcap: VLP-16, VLP-32C, HDL-32E, VLS-128, HDL-64E")
+  .option("--calibration <file>", "velodyne with --pcap: calibration YAML")
+  .option("--rate <rate>", "velodyne with --pcap: replay pace (1 = recorded) or max", "max")
+  .action(async (kind: string, opts: Record<string, string | undefined>) => {
+    const { driverCommand } = await import("../hw/drivers/index.ts");
+    process.exitCode = await driverCommand(kind, opts);
+  });
+
+program
+  .command("drive")
+  .description("start every driver of a vehicle config as a child process (and the recorder), restart crashed ones, report health on /diagnostics")
+  .requiredOption("--config <file>", "vehicle config YAML (see hw/drivers/config/vehicle.example.yaml)")
+  .action(async (opts: { config: string }) => {
+    const { driveCommand } = await import("../hw/drivers/index.ts");
+    process.exitCode = await driveCommand(opts);
+  });
+
+program
+  .command("record")
+  .description("record every logged topic of a vehicle's driver processes to MCAP until SIGINT/SIGTERM")
+  .requiredOption("--config <file>", "vehicle config YAML")
+  .requiredOption("--out <file>", "MCAP file to write")
+  .option("--bus-dir <dir>", "folder of the ipc:// endpoints (default: the config's busDir)")
+  .action(async (opts: { config: string; out: string; busDir?: string }) => {
+    const { recordCommand } = await import("../hw/drivers/index.ts");
+    process.exitCode = await recordCommand(opts);
   });
 
 try {

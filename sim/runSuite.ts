@@ -6,13 +6,15 @@ import { progressBar } from "../scripts/progressBar.ts";
 import { runClosedLoop } from "./closedLoop.ts";
 import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, suiteTableToJson } from "./metrics/index.ts";
 import { renderScenarioReport, writeReport } from "./report/index.ts";
-import { findScenario, findSuite, type Scenario } from "./scenarios/index.ts";
+import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";
 import { loadStackParams } from "./simConfig.ts";
 import type { StackParamsInput } from "../planning/index.ts";
 
 export interface SimCommandOptions {
   scenario?: string;
   suite?: string;
+  /** A scenario file (YAML or JSON, sim/scenarios/README.md); a random one is drawn with `seed`. */
+  scenarioFile?: string;
   seed: number;
   out: string;
   config?: string;
@@ -50,7 +52,11 @@ export async function runScenarioToDir(
 
 /** Returns true when any scenario had a pedestrian collision (the exit status says so). */
 export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
-  const scenarios = opts.scenario ? [findScenario(opts.scenario)] : findSuite(opts.suite ?? "default");
+  const scenarios = opts.scenarioFile
+    ? [loadScenarioFile(opts.scenarioFile, opts.seed)]
+    : opts.scenario
+      ? [findScenario(opts.scenario)]
+      : findSuite(opts.suite ?? "default");
   const stackParams = opts.config ? loadStackParams(opts.config) : {};
   const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
   const runs: ScenarioRun[] = [];

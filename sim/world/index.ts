@@ -6,3 +6,4 @@ export * from "./pedestrian.ts";
 export * from "./parkedCar.ts";
 export * from "./visibility.ts";
 export * from "./World.ts";
+export * from "./trafficVehicle.ts";

@@ -1,12 +1,19 @@
-// A parked car: a static box in a parking strip. It never moves; it occludes.
+// A parked or stopped vehicle (car, van, or a bus at its stop): a static box in a parking strip.
+// It never moves; it occludes. Ground truth class CAR, or BUS for a bus.
 import { create } from "@bufbuild/protobuf";
 import { msg } from "../../bus/index.ts";
-import type { ParkedCarSpec } from "../scenarios/Scenario.ts";
+import { type ParkedCarSpec, type VehicleKind, parkedCenterAbsY } from "../scenarios/Scenario.ts";
 import type { Box2 } from "./geometry.ts";
 import type { Street } from "./street.ts";
 
+/** Ground-truth class of a vehicle kind. */
+export function vehicleObjectClass(kind: VehicleKind): msg.ObjectClass {
+  return kind === "bus" ? msg.ObjectClass.BUS : msg.ObjectClass.CAR;
+}
+
 export class ParkedCar {
   readonly id: number;
+  readonly kind: VehicleKind;
   readonly x: number;
   readonly y: number;
   /** Parked along the street: heading east on the south side, west on the north side. */
@@ -17,9 +24,10 @@ export class ParkedCar {
 
   constructor(id: number, spec: ParkedCarSpec, street: Street) {
     this.id = id;
+    this.kind = spec.kind;
     this.x = spec.xM;
-    const sideSign = spec.side === "south" ? 1 : -1;
-    this.y = spec.yM ?? sideSign * street.parkingCenterYM;
+    const sideSign = spec.side === "south" ? -1 : 1;
+    this.y = spec.yM ?? sideSign * parkedCenterAbsY(street.params.laneWidthM, street.params.parkingWidthM, spec.widthM);
     this.yaw = spec.side === "south" ? 0 : Math.PI;
     this.lengthM = spec.lengthM;
     this.widthM = spec.widthM;
@@ -34,7 +42,7 @@ export class ParkedCar {
   groundTruthObject(visibility: number): msg.GroundTruthObject {
     return create(msg.GroundTruthObjectSchema, {
       id: this.id,
-      objectClass: msg.ObjectClass.CAR,
+      objectClass: vehicleObjectClass(this.kind),
       xM: this.x,
       yM: this.y,
       yawRad: this.yaw,

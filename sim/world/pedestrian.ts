@@ -2,6 +2,7 @@
 //
 //   idle ──trigger──▶ approach (turn toward the curb, walk to it) ──▶ cross ──▶ after (far sidewalk)
 //                                       │                      ▲
+//                                       ├──▶ curb-wait (curbWaitS) ──┤
 //                                       └──▶ wait (yields) ────┘
 //   hesitate: approach ──▶ step-off ──▶ pause ──▶ step-back ──▶ after (near sidewalk)
 //
@@ -12,10 +13,10 @@ import { create } from "@bufbuild/protobuf";
 import { msg, secondsToNs } from "../../bus/index.ts";
 import type { PedestrianBehaviour, PedestrianSpec } from "../scenarios/Scenario.ts";
 import { type Rng, uniform } from "../random.ts";
-import type { Box2 } from "./geometry.ts";
-import { type Street, isInCrosswalk, isOnRoad } from "./street.ts";
+import { type Box2, boxesOverlap } from "./geometry.ts";
+import { type Street, isInCrosswalk, isOnRoad, nearestCrosswalk } from "./street.ts";
 
-export type PedestrianPhase = "idle" | "approach" | "wait" | "cross" | "step-off" | "pause" | "step-back" | "after";
+export type PedestrianPhase = "idle" | "approach" | "curb-wait" | "wait" | "cross" | "step-off" | "pause" | "step-back" | "after";
 
 /** What a pedestrian may look at when it steps. */
 export interface PedestrianContext {
@@ -25,7 +26,12 @@ export interface PedestrianContext {
   /** Ego rear bumper x, m. */
   egoRearXM: number;
   egoSpeedMps: number;
+  /** Footprints of moving traffic: a crossing pedestrian does not walk into one (it waits). */
+  vehicles?: readonly Box2[];
 }
+
+/** Clearance a crossing pedestrian keeps to a traffic vehicle's footprint, m. */
+const VEHICLE_CLEARANCE_M = 0.3;
 
 /** Footprint sizes, m. */
 export const ADULT_SIZE = Object.freeze({ lengthM: 0.5, widthM: 0.5, heightM: 1.75 });
@@ -134,6 +140,17 @@ export class Pedestrian {
             this.setLeg("step-back", this.x, this.side * (ctx.street.curbYM + 1));
           }
           break;
+        case "curb-wait":
+          if (this.pauseLeftS > remaining) {
+            this.pauseLeftS -= remaining;
+            remaining = 0;
+          } else {
+            remaining -= this.pauseLeftS;
+            this.pauseLeftS = 0;
+            if (this.spec.yieldsToEgo && this.egoIsThreat(ctx)) this.phase = "wait";
+            else this.leaveCurb(prevNs, dtS - remaining, ctx.street);
+          }
+          break;
         case "wait":
           if (this.egoIsThreat(ctx)) {
             remaining = 0;
@@ -142,6 +159,10 @@ export class Pedestrian {
           }
           break;
         default: {
+          if (this.phase === "cross" && ctx.vehicles && ctx.vehicles.length > 0 && this.walksIntoVehicle(remaining, ctx.vehicles)) {
+            remaining = 0;
+            break;
+          }
           remaining = this.moveToTarget(remaining);
           if (remaining > 0 || (this.x === this.targetX && this.y === this.targetY)) {
             this.arrive(prevNs, dtS - remaining, ctx);
@@ -184,12 +205,14 @@ export class Pedestrian {
   private decide(nowNs: bigint, street: Street): void {
     this.decisionNs = nowNs;
     let cx = this.x + 0.5 * this.spec.walkDirection;
-    const [cw0, cw1] = street.crosswalkXM;
     if (this.behaviour === "cross-at-crosswalk") {
+      const [cw0, cw1] = nearestCrosswalk(street, cx);
       cx = Math.min(cw1 - CROSSWALK_INSET_M, Math.max(cw0 + CROSSWALK_INSET_M, cx));
-    } else if (this.willJaywalk && cx >= cw0 - 0.5 && cx <= cw1 + 0.5) {
-      // A jaywalker that happens to decide at the crosswalk crosses just beside it, keeping the label honest.
-      cx = cx - cw0 < cw1 - cx ? cw0 - 0.5 - this.widthM : cw1 + 0.5 + this.widthM;
+    } else if (this.willJaywalk) {
+      // A jaywalker that happens to decide at a crosswalk crosses just beside it, keeping the label honest.
+      for (const [cw0, cw1] of street.crosswalkSpansXM) {
+        if (cx >= cw0 - 0.5 && cx <= cw1 + 0.5) cx = cx - cw0 < cw1 - cx ? cw0 - 0.5 - this.widthM : cw1 + 0.5 + this.widthM;
+      }
     }
     cx = Math.min(street.params.lengthM, Math.max(0, cx));
     this.setLeg("approach", cx, this.side * street.curbYM);
@@ -202,6 +225,9 @@ export class Pedestrian {
         if (this.behaviour === "hesitate") {
           this.curbLeaveNs = prevNs + secondsToNs(elapsedS);
           this.setLeg("step-off", this.x, this.side * (street.curbYM - this.spec.hesitation.stepOffM));
+        } else if (this.spec.curbWaitS > 0) {
+          this.phase = "curb-wait";
+          this.pauseLeftS = this.spec.curbWaitS;
         } else if (this.spec.yieldsToEgo && this.egoIsThreat(ctx)) {
           this.phase = "wait";
         } else {
@@ -242,6 +268,19 @@ export class Pedestrian {
     this.x += (dx / d) * reach;
     this.y += (dy / d) * reach;
     return 0;
+  }
+
+  /** True when the next `dtS` of walking would bring it within the clearance of a vehicle it is not already touching. */
+  private walksIntoVehicle(dtS: number, vehicles: readonly Box2[]): boolean {
+    const dx = this.targetX - this.x;
+    const dy = this.targetY - this.y;
+    const d = Math.hypot(dx, dy);
+    if (d === 0) return false;
+    const step = Math.min(d, this.speedMps * dtS);
+    const pad = 2 * VEHICLE_CLEARANCE_M;
+    const now: Box2 = { cx: this.x, cy: this.y, yaw: this.yaw, length: this.lengthM + pad, width: this.widthM + pad };
+    const next: Box2 = { ...now, cx: this.x + (dx / d) * step, cy: this.y + (dy / d) * step };
+    return vehicles.some((v) => boxesOverlap(next, v) && !boxesOverlap(now, v));
   }
 
   private walkAlong(dtS: number, street: Street): void {

@@ -35,6 +35,30 @@ export const DEFAULT_STREET_PARAMS: Readonly<StreetParams> = Object.freeze({
   speedLimitMps: 13.9,
 });
 
+/** A marked crosswalk across the whole road: centre x and width along the street, m. */
+export interface CrosswalkSpec {
+  centerXM: number;
+  widthM: number;
+}
+
+/** A building block beside the street: x extent, side, and optionally its own setback and depth, m. */
+export interface BuildingSpec {
+  side: "south" | "north";
+  x0M: number;
+  x1M: number;
+  setbackM?: number;
+  depthM?: number;
+}
+
+/**
+ * Explicit map elements that replace the parametric defaults: `crosswalks` replaces the one
+ * crosswalk at `crosswalkCenterXM`, `buildings` replaces the three blocks per side.
+ */
+export interface StreetLayout {
+  crosswalks?: readonly CrosswalkSpec[];
+  buildings?: readonly BuildingSpec[];
+}
+
 /** Lane ids in the map message. */
 export const EASTBOUND_LANE_ID = 1;
 export const WESTBOUND_LANE_ID = 2;
@@ -66,13 +90,15 @@ export interface Street {
   sidewalks: Vec2[][];
   curbs: Vec2[][];
   crosswalks: Vec2[][];
-  /** Crosswalk x extent [x0, x1] (it spans the whole road in y). */
+  /** First crosswalk's x extent [x0, x1] (it spans the whole road in y). */
   crosswalkXM: [number, number];
+  /** Every crosswalk's x extent, sorted by x. */
+  crosswalkSpansXM: Array<[number, number]>;
   buildings: Vec2[][];
 }
 
 /** Builds the street from parameters (missing ones default to DEFAULT_STREET_PARAMS). */
-export function buildStreet(params: Partial<StreetParams> = {}, name = "curb-street"): Street {
+export function buildStreet(params: Partial<StreetParams> = {}, name = "curb-street", layout: StreetLayout = {}): Street {
   const p: StreetParams = { ...DEFAULT_STREET_PARAMS, ...params };
   for (const [k, v] of Object.entries(p)) {
     if (!Number.isFinite(v) || v <= 0) throw new Error(`street parameter ${k} must be a positive number, got ${v}`);
@@ -81,21 +107,34 @@ export function buildStreet(params: Partial<StreetParams> = {}, name = "curb-str
   const laneEdge = p.laneWidthM;
   const curb = laneEdge + p.parkingWidthM;
   const outer = curb + p.sidewalkWidthM;
-  const cw0 = p.crosswalkCenterXM - p.crosswalkWidthM / 2;
-  const cw1 = p.crosswalkCenterXM + p.crosswalkWidthM / 2;
-  if (cw0 < 0 || cw1 > L) throw new Error(`crosswalk x ∈ [${cw0}, ${cw1}] must lie within the street [0, ${L}]`);
-  const bFront = outer + p.buildingSetbackM;
-  const bBack = bFront + p.buildingDepthM;
-  // Three blocks per side, with 5 m alleys at a third and two thirds of the street.
-  const blocks: Array<[number, number]> = [
-    [0, L / 3 - 2.5],
-    [L / 3 + 2.5, (2 * L) / 3 - 2.5],
-    [(2 * L) / 3 + 2.5, L],
-  ];
+  const crosswalkSpecs = layout.crosswalks ?? [{ centerXM: p.crosswalkCenterXM, widthM: p.crosswalkWidthM }];
+  if (crosswalkSpecs.length === 0) throw new Error("a street needs at least one crosswalk");
+  const spans = crosswalkSpecs
+    .map((c): [number, number] => [c.centerXM - c.widthM / 2, c.centerXM + c.widthM / 2])
+    .sort((a, b) => a[0] - b[0]);
+  for (const [cw0, cw1] of spans) {
+    if (!(cw0 >= 0 && cw1 <= L && cw1 > cw0)) throw new Error(`crosswalk x ∈ [${cw0}, ${cw1}] must lie within the street [0, ${L}]`);
+  }
   const buildings: Vec2[][] = [];
-  for (const [x0, x1] of blocks) {
-    buildings.push(rectPolygon(x0, bFront, x1, bBack));
-    buildings.push(rectPolygon(x0, -bBack, x1, -bFront));
+  if (layout.buildings) {
+    for (const b of layout.buildings) {
+      const front = outer + (b.setbackM ?? p.buildingSetbackM);
+      const back = front + (b.depthM ?? p.buildingDepthM);
+      buildings.push(b.side === "north" ? rectPolygon(b.x0M, front, b.x1M, back) : rectPolygon(b.x0M, -back, b.x1M, -front));
+    }
+  } else {
+    const bFront = outer + p.buildingSetbackM;
+    const bBack = bFront + p.buildingDepthM;
+    // Three blocks per side, with 5 m alleys at a third and two thirds of the street.
+    const blocks: Array<[number, number]> = [
+      [0, L / 3 - 2.5],
+      [L / 3 + 2.5, (2 * L) / 3 - 2.5],
+      [(2 * L) / 3 + 2.5, L],
+    ];
+    for (const [x0, x1] of blocks) {
+      buildings.push(rectPolygon(x0, bFront, x1, bBack));
+      buildings.push(rectPolygon(x0, -bBack, x1, -bFront));
+    }
   }
   return {
     name,
@@ -137,8 +176,9 @@ export function buildStreet(params: Partial<StreetParams> = {}, name = "curb-str
         { x: L, y: curb },
       ],
     ],
-    crosswalks: [rectPolygon(cw0, -curb, cw1, curb)],
-    crosswalkXM: [cw0, cw1],
+    crosswalks: spans.map(([x0, x1]) => rectPolygon(x0, -curb, x1, curb)),
+    crosswalkXM: spans[0],
+    crosswalkSpansXM: spans,
     buildings,
   };
 }
@@ -153,10 +193,18 @@ export function isOnRoad(street: Street, x: number, y: number): boolean {
   return x >= 0 && x <= street.params.lengthM && Math.abs(y) <= street.curbYM;
 }
 
-/** Inside the marked crosswalk polygon (which spans the road from curb to curb). */
+/** Inside a marked crosswalk polygon (each spans the road from curb to curb). */
 export function isInCrosswalk(street: Street, x: number, y: number): boolean {
-  const [x0, x1] = street.crosswalkXM;
-  return x >= x0 && x <= x1 && Math.abs(y) <= street.curbYM;
+  if (Math.abs(y) > street.curbYM) return false;
+  for (const [x0, x1] of street.crosswalkSpansXM) if (x >= x0 && x <= x1) return true;
+  return false;
+}
+
+/** The crosswalk span [x0, x1] nearest to x (by distance to its centre). */
+export function nearestCrosswalk(street: Street, x: number): [number, number] {
+  let best = street.crosswalkSpansXM[0];
+  for (const s of street.crosswalkSpansXM) if (Math.abs(x - (s[0] + s[1]) / 2) < Math.abs(x - (best[0] + best[1]) / 2)) best = s;
+  return best;
 }
 
 export function isOnSidewalk(street: Street, x: number, y: number): boolean {

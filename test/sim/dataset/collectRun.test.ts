@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RASTER_SPEC } from "../../../prediction/index.ts";
+import { collectRun, DatasetWriter, datasetScenarios, META_COLUMNS, readDataset, widenVariation } from "../../../sim/dataset/index.ts";
+import { findScenario } from "../../../sim/scenarios/index.ts";
+
+const H = RASTER_SPEC.horizonsS.length;
+const M = META_COLUMNS.length;
+const meta = (run: { meta: Float32Array }, i: number, c: (typeof META_COLUMNS)[number]) => run.meta[i * M + META_COLUMNS.indexOf(c)];
+
+describe("collectRun", () => {
+  it("labels a jaywalker from ground truth: positive within h of its road entry and while on the road", async () => {
+    const run = await collectRun(findScenario("jaywalk-clear-view"), 3);
+    expect(run.n).toBeGreaterThan(50);
+    const seq = run.sequences.find((s) => s.willJaywalk)!;
+    expect(seq).toBeDefined();
+    let preEntryPositives = 0;
+    for (let i = seq.start; i < seq.start + seq.length; i++) {
+      const tte = meta(run, i, "time_to_entry_s");
+      expect(Number.isFinite(tte)).toBe(true);
+      RASTER_SPEC.horizonsS.forEach((h, k) => {
+        const y = run.labels[i * H + k];
+        if (tte >= 0 && tte <= h - 1e-6) expect(y).toBe(1); // the entry lies inside the horizon
+        if (tte > h + 1e-6) expect(y).toBe(0); // entry later than the horizon, still on the sidewalk
+        if (k === 1 && tte > 0) preEntryPositives += y;
+      });
+      expect(meta(run, i, "pre_entry")).toBe(tte > 0 ? 1 : 0);
+    }
+    // About 1 s of 10 Hz frames before the entry are positive at h = 1 s.
+    expect(preEntryPositives).toBeGreaterThanOrEqual(9);
+    expect(preEntryPositives).toBeLessThanOrEqual(11);
+    // Sequences are contiguous and ordered; the first frame of a sequence is marked padded.
+    expect(meta(run, seq.start, "history_padded")).toBe(1);
+    for (let i = seq.start + 1; i < seq.start + seq.length; i++) expect(meta(run, i, "t_s")).toBeGreaterThan(meta(run, i - 1, "t_s"));
+  });
+
+  it("never labels pedestrians who do not jaywalk (walkers, crosswalk crossers, hesitators)", async () => {
+    for (const name of ["walk-along-curb", "crosswalk-crossing", "hesitating-pedestrian"]) {
+      const run = await collectRun(findScenario(name), 1);
+      expect(run.n).toBeGreaterThan(0);
+      expect(run.labels.every((v) => v === 0)).toBe(true);
+    }
+  });
+
+  it("is deterministic and round-trips through the files", async () => {
+    const s = findScenario("running-child");
+    const a = await collectRun(s, 5);
+    const b = await collectRun(s, 5);
+    expect(Buffer.from(a.rasters).equals(Buffer.from(b.rasters))).toBe(true);
+    expect(Buffer.from(a.labels).equals(Buffer.from(b.labels))).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "curb-ds-"));
+    try {
+      const w = new DatasetWriter(dir);
+      w.append(a);
+      w.append(b);
+      w.close({ test: true });
+      const ds = readDataset(dir);
+      expect(ds.n).toBe(2 * a.n);
+      expect(ds.sequences[a.sequences.length].start).toBe(a.n);
+      expect(Buffer.from(ds.rasters.subarray(a.rasters.length)).equals(Buffer.from(a.rasters))).toBe(true);
+      expect([...ds.features.subarray(0, 14)]).toEqual([...a.features.subarray(0, 14)]);
+      expect(ds.header.spec).toEqual(JSON.parse(JSON.stringify(RASTER_SPEC)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the suite by name and widens variation only where the scenario stays valid", () => {
+    expect(() => datasetScenarios({ suite: "no-such-suite", variation: "suite" })).toThrow(/unknown suite/);
+    const list = datasetScenarios({ suite: "default", variation: "wide" });
+    expect(list.some((s) => s.name === "empty-street")).toBe(false);
+    const jay = widenVariation(findScenario("jaywalk-clear-view"));
+    expect(jay.pedestrians[0].variation.startXM).toBe(2.5);
+  });
+});
