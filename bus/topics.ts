@@ -10,6 +10,10 @@ import { DetectionListSchema, TrackListSchema } from "./gen/curb/perception_pb.t
 import { ControlCommandSchema, TrajectorySchema } from "./gen/curb/planning_pb.ts";
 import { AgentPredictionsSchema } from "./gen/curb/prediction_pb.ts";
 import { VehicleStateSchema } from "./gen/curb/vehicle_pb.ts";
+import { RadarObjectListSchema, VelodyneScanSchema } from "./gen/curb/sensors_pb.ts";
+import { PointCloudSchema } from "./gen/foxglove/PointCloud_pb.ts";
+import { CompressedImageSchema } from "./gen/foxglove/CompressedImage_pb.ts";
+import { CameraCalibrationSchema } from "./gen/foxglove/CameraCalibration_pb.ts";
 
 /**
  * `latest`: sensor-like streams; a slow subscriber sees the newest message and the skipped ones are
@@ -45,6 +49,13 @@ export const TOPICS = {
   "/diagnostics": topic({ name: "/diagnostics", schema: DiagnosticStatusSchema, rateHz: 0, delivery: "lossless", logged: true, description: "per-node health: latency, topic rates, drops, errors" }),
   "/tf": topic({ name: "/tf", schema: FrameTransformsSchema, rateHz: 10, delivery: "lossless", logged: true, description: "map→base_link and sensor poses" }),
   "/viz/scene": topic({ name: "/viz/scene", schema: SceneUpdateSchema, rateHz: 10, delivery: "latest", logged: true, description: "3D boxes of ground truth and tracks for Foxglove" }),
+  // Hardware drivers (hw/drivers): one row per sensor of the vehicle, `/sensors/<kind>/<name>/<what>`.
+  // A new sensor is a new row here; a driver's config names its sensor and is refused if the rows are missing.
+  "/sensors/lidar/top/packets": topic({ name: "/sensors/lidar/top/packets", schema: VelodyneScanSchema, rateHz: 10, delivery: "latest", logged: true, description: "Velodyne data packets of one scan, as received" }),
+  "/sensors/lidar/top/points": topic({ name: "/sensors/lidar/top/points", schema: PointCloudSchema, rateHz: 10, delivery: "latest", logged: true, description: "one Velodyne scan: x y z intensity ring time, sensor frame" }),
+  "/sensors/radar/front/objects": topic({ name: "/sensors/radar/front/objects", schema: RadarObjectListSchema, rateHz: 13, delivery: "latest", logged: true, description: "ARS408 object list per cycle (about 72 ms), sensor frame" }),
+  "/sensors/camera/front/image": topic({ name: "/sensors/camera/front/image", schema: CompressedImageSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera frames, JPEG, capture time" }),
+  "/sensors/camera/front/calibration": topic({ name: "/sensors/camera/front/calibration", schema: CameraCalibrationSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera intrinsics from camera_info YAML, with every frame" }),
 } as const;
 
 export type TopicName = keyof typeof TOPICS;

@@ -50,6 +50,7 @@ export { topOfHourToNs } from "./velodyne/time.ts";
 export { parsePcd, type PcdCloud, type PcdField } from "./velodyne/pcd.ts";
 
 // pcap
+export { writePcap, type PcapWritePacket } from "./pcap/pcapWriter.ts";
 export { PCAP, PcapReader, ipv4ToString, parsePcapHeader, type PcapError, type PcapHeader, type PcapStats, type UdpPacket } from "./pcap/PcapReader.ts";
 
 // CAN / ARS408
@@ -81,3 +82,4 @@ export {
   type RadarObjectList,
   type RadarState,
 } from "./radar/Ars408Decoder.ts";
+export { ARS408_OBJECT_SIGNALS, DEFAULT_FRAME_SPACING_NS, encodeArs408Object, encodeObjectList, quantiseSignal, quantisedValue, type Ars408EncodedCycle, type Ars408EncodeOptions, type Ars408ObjectInput, type Ars408ObjectListInput, type Quantised } from "./radar/Ars408Encoder.ts";

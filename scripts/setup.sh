@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 say() { echo "[setup] $*" >&2; }
 
 # Debian packages (none are needed by the object-level simulation; sensor models and training add theirs here).
-APT_PACKAGES=(${CURB_APT_PACKAGES:-})
+APT_PACKAGES=(ffmpeg can-utils ${CURB_APT_PACKAGES:-})
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -92,6 +92,17 @@ export class ScanAssembler {
     return ok({ packet: decoded.value, scan: completed });
   }
 
+  /** Completes the scan in progress as a partial scan (end of input); undefined when it holds no points. */
+  flush(): CompletedScan | undefined {
+    if (this.current.length === 0) {
+      this.reset();
+      return undefined;
+    }
+    const scan = this.finish(false, this.stampNs ?? 0n);
+    this.reset();
+    return scan;
+  }
+
   private finish(complete: boolean, nextStampNs: bigint): CompletedScan {
     const finished = this.current;
     this.current = this.done;

@@ -1,0 +1,225 @@
+// `curb drive`: every driver of a vehicle config as its own child process (and a recorder process
+// when the config names a log), restarted with capped exponential backoff when it crashes, their
+// health collected from /diagnostics and the bus and reported as one "drive" DiagnosticStatus, and
+// a clean stop on SIGINT/SIGTERM: drivers first (their last messages still reach the recorder),
+// then the recorder, which closes the MCAP file.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { create } from "@bufbuild/protobuf";
+import { toTimestamp, TOPICS, type TopicName, ZeroMqBus } from "../../bus/index.ts";
+import {
+  type DiagnosticStatus,
+  DiagnosticStatus_Level,
+  DiagnosticStatusSchema,
+  KeyValueSchema,
+} from "../../bus/gen/curb/diagnostics_pb.ts";
+import { wallClockNs } from "./clock.ts";
+import { type DriverConfig, driverEndpoints, type VehicleConfig } from "./config.ts";
+import { driverProcessName } from "./run.ts";
+import { SENSOR_OUTPUTS } from "./sensorTopics.ts";
+
+const CURB = fileURLToPath(new URL("../../scripts/curb.mjs", import.meta.url));
+
+export type ChildState = "starting" | "running" | "backoff" | "stopped";
+
+export interface SupervisedProcess {
+  readonly key: string;
+  readonly args: readonly string[];
+  state: ChildState;
+  child?: ChildProcess;
+  pid?: number;
+  starts: number;
+  restarts: number;
+  consecutiveFailures: number;
+  startedAtMs: number;
+  lastExit: string;
+  lastError: string;
+  nextDelayMs: number;
+  timer?: NodeJS.Timeout;
+  exited?: Promise<void>;
+  status?: DiagnosticStatus;
+}
+
+/** Delay before restart number `failures` (1-based): initial · factor^(failures−1), capped. */
+export function backoffMs(restart: VehicleConfig["restart"], failures: number): number {
+  return Math.min(restart.maxDelayMs, restart.initialDelayMs * restart.factor ** Math.max(0, failures - 1));
+}
+
+function sensorKind(d: DriverConfig): keyof typeof SENSOR_OUTPUTS {
+  return d.kind === "velodyne" ? "lidar" : d.kind;
+}
+
+export class Supervisor {
+  readonly drivers: SupervisedProcess[];
+  readonly recorder: SupervisedProcess | undefined;
+  bus: ZeroMqBus | undefined;
+  private stopping = false;
+  private recorderReady: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly log: (m: string) => void;
+
+  constructor(
+    readonly vehicle: VehicleConfig,
+    readonly configFile: string,
+    options: { log?: (m: string) => void } = {},
+  ) {
+    this.log = options.log ?? ((m) => process.stderr.write(`[drive] ${m}\n`));
+    const proc = (key: string, args: string[]): SupervisedProcess => ({
+      key,
+      args,
+      state: "stopped",
+      starts: 0,
+      restarts: 0,
+      consecutiveFailures: 0,
+      startedAtMs: 0,
+      lastExit: "",
+      lastError: "",
+      nextDelayMs: 0,
+    });
+    this.drivers = vehicle.drivers.map((d) =>
+      proc(`${d.kind}/${d.name}`, ["driver", d.kind, "--config", configFile, "--name", d.name, "--bus-dir", vehicle.busDir]),
+    );
+    this.recorder = vehicle.record ? proc("recorder", ["record", "--config", configFile, "--out", vehicle.record, "--bus-dir", vehicle.busDir]) : undefined;
+  }
+
+  /** Topics the supervisor watches: every driver's outputs (rates, drops, staleness via bus health). */
+  sensorTopics(): TopicName[] {
+    return this.vehicle.drivers.flatMap((d) => SENSOR_OUTPUTS[sensorKind(d)].map((w) => `/sensors/${sensorKind(d)}/${d.name}/${w}` as TopicName)).filter((t) => t in TOPICS);
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.vehicle.busDir, { recursive: true });
+    this.bus = await ZeroMqBus.open({
+      name: "drive",
+      bind: driverEndpoints(this.vehicle.busDir, "drive"),
+      connect: this.vehicle.drivers.map((d) => driverEndpoints(this.vehicle.busDir, driverProcessName(d))),
+      subscribe: ["/diagnostics", ...this.sensorTopics()],
+      losslessLingerMs: 500,
+    });
+    this.bus.topic("/diagnostics").subscribe((e) => {
+      const p = this.drivers.find((d) => e.message.name === d.key);
+      if (p) p.status = e.message;
+    });
+    if (this.recorder) {
+      // The recorder is connected before the drivers publish (ZeroMQ's slow joiner would lose the
+      // start): wait for its "recording to" line (at most 15 s), then give the connections 300 ms.
+      const ready = new Promise<void>((resolve) => {
+        this.recorderReady = resolve;
+        setTimeout(resolve, 15_000).unref();
+      });
+      this.spawn(this.recorder);
+      await ready;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    for (const d of this.drivers) this.spawn(d);
+    this.timer = setInterval(() => this.publishStatus(), this.vehicle.diagnosticsPeriodMs);
+  }
+
+  private spawn(p: SupervisedProcess): void {
+    p.state = "starting";
+    p.starts++;
+    p.startedAtMs = Date.now();
+    const child = spawn(process.execPath, [CURB, ...p.args], { stdio: ["ignore", "inherit", "pipe"], detached: true, env: { ...process.env, CURB_SUPERVISED: "1" } });
+    p.child = child;
+    p.pid = child.pid;
+    p.state = "running";
+    this.log(`started ${p.key} pid=${child.pid}`);
+    createInterface({ input: child.stderr! }).on("line", (line) => {
+      process.stderr.write(`[${p.key}] ${line}\n`);
+      if (line.trim()) p.lastError = line.slice(0, 300);
+      if (p === this.recorder && line.startsWith("recording to ")) this.recorderReady?.();
+    });
+    p.exited = new Promise((resolve) => {
+      child.on("exit", (code, signal) => {
+        p.lastExit = signal ? `signal ${signal}` : `code ${code}`;
+        p.child = undefined;
+        resolve();
+        if (this.stopping) {
+          p.state = "stopped";
+          return;
+        }
+        const ranMs = Date.now() - p.startedAtMs;
+        p.consecutiveFailures = ranMs >= this.vehicle.restart.stableAfterMs ? 1 : p.consecutiveFailures + 1;
+        p.nextDelayMs = backoffMs(this.vehicle.restart, p.consecutiveFailures);
+        p.state = "backoff";
+        this.log(`${p.key} exited (${p.lastExit}) after ${ranMs} ms; restarting in ${p.nextDelayMs} ms`);
+        p.timer = setTimeout(() => {
+          p.timer = undefined;
+          if (this.stopping) return;
+          p.restarts++;
+          this.spawn(p);
+        }, p.nextDelayMs);
+      });
+    });
+  }
+
+  /** The "drive" status: each process's state, restarts, last exit and error, its own level, and the sensor topics' health. */
+  status(nowNs = wallClockNs()): DiagnosticStatus {
+    const base = this.bus?.health.report(nowNs) ?? create(DiagnosticStatusSchema, {});
+    let level = base.level;
+    const notes = base.message === "ok" ? [] : [base.message];
+    const values = [...base.values];
+    const kv = (key: string, value: string | number) => values.push(create(KeyValueSchema, { key, value: String(value) }));
+    for (const p of [...this.drivers, ...(this.recorder ? [this.recorder] : [])]) {
+      kv(`${p.key}:state`, p.state);
+      kv(`${p.key}:pid`, p.pid ?? "");
+      kv(`${p.key}:restarts`, p.restarts);
+      kv(`${p.key}:last_exit`, p.lastExit);
+      if (p.lastError) kv(`${p.key}:last_error`, p.lastError);
+      if (p.status) {
+        kv(`${p.key}:level`, DiagnosticStatus_Level[p.status.level]);
+        kv(`${p.key}:message`, p.status.message);
+        for (const v of p.status.values) if (["inputs", "dropped", "decode_errors"].includes(v.key)) kv(`${p.key}:${v.key}`, v.value);
+        for (const t of p.status.topics) kv(`${p.key}:rate_hz:${t.topic}`, t.rateHz.toFixed(2));
+        kv(`${p.key}:latency_ms`, p.status.latencyMs.toFixed(3));
+        if (p.status.level > level && p.status.level !== DiagnosticStatus_Level.STALE) level = p.status.level;
+      }
+      if (p.state === "backoff") {
+        if (level < DiagnosticStatus_Level.ERROR) level = DiagnosticStatus_Level.ERROR;
+        notes.push(`${p.key} down (${p.lastExit}), restart in ${p.nextDelayMs} ms`);
+      }
+    }
+    return create(DiagnosticStatusSchema, { ...base, timestamp: toTimestamp(nowNs), name: "drive", level, message: notes.join("; ") || "ok", values });
+  }
+
+  publishStatus(): DiagnosticStatus | undefined {
+    if (!this.bus) return undefined;
+    const nowNs = wallClockNs();
+    const s = this.status(nowNs);
+    this.bus.publish("/diagnostics", s, nowNs);
+    return s;
+  }
+
+  /** Drivers get SIGTERM (SIGKILL after stopTimeoutMs), then the recorder; then the bus closes. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const stopAll = async (ps: SupervisedProcess[]) => {
+      for (const p of ps) if (p.timer) clearTimeout(p.timer);
+      await Promise.all(
+        ps.map(async (p) => {
+          if (!p.child) {
+            p.state = "stopped";
+            return;
+          }
+          p.child.kill("SIGTERM");
+          const killer = setTimeout(() => p.child?.kill("SIGKILL"), this.vehicle.restart.stopTimeoutMs);
+          await p.exited;
+          clearTimeout(killer);
+        }),
+      );
+    };
+    await stopAll(this.drivers);
+    this.publishStatus();
+    // Let the last /diagnostics reach the recorder before it stops.
+    if (this.recorder) {
+      await new Promise((r) => setTimeout(r, 200));
+      await stopAll([this.recorder]);
+    }
+    await this.bus?.close();
+    this.log(`stopped`);
+  }
+}

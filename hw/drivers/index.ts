@@ -1,0 +1,21 @@
+// hw/drivers: the sensor drivers around the hw decoders — processes on the ZeroMQ bus (see hw/README.md).
+export { wallClockNs } from "./clock.ts";
+export * from "./config.ts";
+export { DriverHealth, diagnosticValue } from "./DriverHealth.ts";
+export * from "./sensorTopics.ts";
+export { replayPaced, type ReplayOptions } from "./replayPacer.ts";
+export { VelodyneClock, type VelodyneClockOptions } from "./velodyne/VelodyneClock.ts";
+export { VelodyneDriver, type VelodyneDriverOptions } from "./velodyne/VelodyneDriver.ts";
+export { POINT_CLOUD_LAYOUT, POINT_STRIDE, packPoints, toPointCloud, unpackField } from "./velodyne/pointCloud.ts";
+export { startPcap, startUdp, startVelodyneSource, type Source } from "./velodyne/sources.ts";
+export { RadarDriver, type RadarDriverOptions } from "./radar/RadarDriver.ts";
+export { CanUtilsTransport, InMemoryCanBus, InMemoryCanTransport, type CanTransport } from "./radar/can.ts";
+export { startCandumpFile, startCanTransport, startRadarSource } from "./radar/sources.ts";
+export { CameraDriver, decimalSecondsToNs, type CameraDriverOptions } from "./camera/CameraDriver.ts";
+export { parseCameraInfoYaml, toCameraCalibration, CameraInfoYamlSchema, type CameraInfo } from "./camera/cameraInfo.ts";
+export { JpegSplitter, type JpegFrame } from "./camera/JpegSplitter.ts";
+export { ffmpegArgs, startFfmpeg } from "./camera/FfmpegSource.ts";
+export { createDriver, driverProcessName, runDriver, type Driver, type RunDriverOptions } from "./run.ts";
+export { backoffMs, Supervisor, type SupervisedProcess } from "./Supervisor.ts";
+export { runRecorder } from "./recordProcess.ts";
+export { driveCommand, driverCommand, recordCommand } from "./cli.ts";

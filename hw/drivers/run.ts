@@ -1,0 +1,132 @@
+// One driver as a process: its bus (ZeroMQ, or in-process when it only records), its source, the
+// periodic /diagnostics, an optional MCAP log, and a clean stop on abort (SIGINT/SIGTERM).
+import { mkdirSync, readFileSync } from "node:fs";
+import { type Bus, fromTimestamp, InProcessBus, ZeroMqBus } from "../../bus/index.ts";
+import type { DiagnosticStatus } from "../../bus/gen/curb/diagnostics_pb.ts";
+import { McapRecorder } from "../../replay/index.ts";
+import { parseCalibrationYaml } from "../velodyne/calibration.ts";
+import { CameraDriver } from "./camera/CameraDriver.ts";
+import { type CameraInfo, parseCameraInfoYaml } from "./camera/cameraInfo.ts";
+import { startFfmpeg } from "./camera/FfmpegSource.ts";
+import { wallClockNs } from "./clock.ts";
+import { ConfigError, type DriverConfig, driverEndpoints } from "./config.ts";
+import { RadarDriver } from "./radar/RadarDriver.ts";
+import { startRadarSource } from "./radar/sources.ts";
+import { startVelodyneSource, type Source } from "./velodyne/sources.ts";
+import { VelodyneDriver } from "./velodyne/VelodyneDriver.ts";
+
+/** What every driver offers the process loop. */
+export interface Driver {
+  readonly health: { warn(message: string): void };
+  diagnostics(wallNs?: bigint): DiagnosticStatus;
+}
+
+export interface RunDriverOptions {
+  readonly config: DriverConfig;
+  /** Folder of the ipc:// endpoints to bind; omit for no ZeroMQ bus (then give `record`). */
+  readonly busDir?: string;
+  /** Write every published message (and /diagnostics) to this MCAP file. */
+  readonly record?: string;
+  readonly log?: (message: string) => void;
+  /** Stops the driver (the CLI aborts on SIGINT/SIGTERM). */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunDriverResult {
+  readonly status: DiagnosticStatus;
+  readonly driver: Driver;
+}
+
+/** Process name of a driver: bus node name, endpoint file names. */
+export function driverProcessName(config: Pick<DriverConfig, "kind" | "name">): string {
+  return `${config.kind}-${config.name}`;
+}
+
+function readText(path: string, field: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new ConfigError(`${field}: cannot read ${path} (${(e as Error).message})`);
+  }
+}
+
+/** Builds the driver for a config (reads its calibration files) and starts its source. */
+export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish">, log: (m: string) => void): Promise<{ driver: Driver; source: Source }> {
+  switch (config.kind) {
+    case "velodyne": {
+      const cal = parseCalibrationYaml(readText(config.calibration, "calibration"));
+      if (!cal.ok) throw new ConfigError(`calibration: ${config.calibration}: ${cal.error.message}`);
+      const driver = new VelodyneDriver(config, cal.value, bus, { log });
+      return { driver, source: await startVelodyneSource(driver, config.input) };
+    }
+    case "radar": {
+      const driver = new RadarDriver(config, bus, { log });
+      return { driver, source: await startRadarSource(driver, config.input, log) };
+    }
+    case "camera": {
+      let info: CameraInfo | undefined;
+      if (config.calibration) {
+        const r = parseCameraInfoYaml(readText(config.calibration, "calibration"));
+        if (!r.ok) throw new ConfigError(`calibration: ${config.calibration}: ${r.error.message}`);
+        info = r.value;
+      }
+      const driver = new CameraDriver(config, info, bus, { log });
+      return { driver, source: startFfmpeg(driver, config.input) };
+    }
+  }
+}
+
+/**
+ * Runs one driver until its input ends (a replayed file without loop) or `signal` aborts. Rejects
+ * when the input fails (socket error, ffmpeg or candump died), after the log is closed: the
+ * supervisor then restarts the process.
+ */
+export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
+  const log = o.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const name = driverProcessName(o.config);
+  let bus: Bus;
+  if (o.busDir !== undefined) {
+    mkdirSync(o.busDir, { recursive: true });
+    bus = await ZeroMqBus.open({ name, bind: driverEndpoints(o.busDir, name), losslessLingerMs: 500 });
+  } else {
+    bus = new InProcessBus();
+  }
+  // Say once when data flows (the supervisor and tests see it on stderr).
+  const first = bus.all().subscribe((e) => {
+    if (e.topic === "/diagnostics") return;
+    log(`${name}: publishing (first message on ${e.topic})`);
+    queueMicrotask(() => first.unsubscribe());
+  });
+  const recorder = o.record ? await McapRecorder.open(o.record, { metadata: { driver: name, kind: o.config.kind } }) : undefined;
+  recorder?.attach(bus);
+  let driver: Driver | undefined;
+  let source: Source | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const publishDiagnostics = (): DiagnosticStatus => {
+    const status = driver!.diagnostics(wallClockNs());
+    bus.publish("/diagnostics", status, fromTimestamp(status.timestamp));
+    return status;
+  };
+  let failure: unknown;
+  try {
+    ({ driver, source } = await createDriver(o.config, bus, log));
+    timer = setInterval(publishDiagnostics, o.config.diagnosticsPeriodMs);
+    const aborted = new Promise<void>((resolve) => {
+      if (o.signal?.aborted) resolve();
+      o.signal?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await Promise.race([source.done, aborted]);
+    await source.stop();
+  } catch (e) {
+    failure = e;
+    if (driver) driver.health.warn(`input failed: ${e instanceof Error ? e.message : String(e)}`);
+    await source?.stop().catch(() => {});
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  const status = driver ? publishDiagnostics() : undefined;
+  await recorder?.close();
+  await bus.close();
+  if (failure !== undefined) throw failure;
+  return { status: status!, driver: driver! };
+}

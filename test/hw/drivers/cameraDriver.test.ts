@@ -1,0 +1,116 @@
+// The camera driver with Debian's ffmpeg: a test pattern generated on the fly (lavfi testsrc),
+// JPEG framing, capture times, calibration from camera_info, and fuzzing of the byte stream.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import type { CameraCalibration } from "../../../bus/gen/foxglove/CameraCalibration_pb.ts";
+import type { CompressedImage } from "../../../bus/gen/foxglove/CompressedImage_pb.ts";
+import {
+  CameraDriver,
+  type CameraDriverConfig,
+  decimalSecondsToNs,
+  diagnosticValue,
+  JpegSplitter,
+  type JpegFrame,
+  parseCameraInfoYaml,
+  parseDriverConfig,
+  startFfmpeg,
+} from "../../../hw/drivers/index.ts";
+import { FakeBus } from "./fakeBus.ts";
+
+const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathname;
+const hasFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
+
+function cameraConfig(input: Record<string, unknown>): CameraDriverConfig {
+  return parseDriverConfig({ kind: "camera", name: "front", input, calibration: `${CONFIG_DIR}camera_info.example.yaml` }, "test", "/") as CameraDriverConfig;
+}
+
+function calibration() {
+  const r = parseCameraInfoYaml(spawnSync("cat", [`${CONFIG_DIR}camera_info.example.yaml`], { encoding: "utf8" }).stdout);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** Ten JPEG frames of ffmpeg's test pattern (one second at 10 Hz) through the driver. */
+async function testPattern(): Promise<{ bus: FakeBus; driver: CameraDriver }> {
+  const bus = new FakeBus();
+  const driver = new CameraDriver(cameraConfig({ url: "testsrc=size=320x240:rate=10:duration=1", format: "lavfi" }), calibration(), bus);
+  await startFfmpeg(driver, driver.config.input).done;
+  return { bus, driver };
+}
+
+describe.skipIf(!hasFfmpeg)("camera driver (ffmpeg)", () => {
+  it("publishes every frame as JPEG with its capture time, and the calibration with it", async () => {
+    const { bus, driver } = await testPattern();
+    const images = bus.on("/sensors/camera/front/image");
+    expect(images).toHaveLength(10);
+    const first = images[0].message as CompressedImage;
+    expect(first.format).toBe("jpeg");
+    expect(first.frameId).toBe("front");
+    expect([...first.data.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    expect([...first.data.subarray(-2)]).toEqual([0xff, 0xd9]);
+    // Stream times: 0.1 s apart exactly (pts), anchored at the first frame's arrival.
+    const stamps = images.map((i) => i.stampNs);
+    for (let k = 1; k < 10; k++) expect(stamps[k] - stamps[k - 1]).toBe(100_000_000n);
+    const cals = bus.on("/sensors/camera/front/calibration");
+    expect(cals.map((c) => c.stampNs)).toEqual(stamps);
+    const cal = cals[0].message as CameraCalibration;
+    expect(cal).toMatchObject({ width: 320, height: 240, distortionModel: "plumb_bob" });
+    expect(cal.K).toEqual([300, 0, 160, 0, 300, 120, 0, 0, 1]);
+    const status = driver.diagnostics();
+    expect(diagnosticValue(status, "image_size")).toBe("320x240");
+    expect(diagnosticValue(status, "decode_errors")).toBe("0");
+    expect(diagnosticValue(status, "warnings")).toBe("0"); // frame size matches the calibration
+  });
+
+  it("survives 10,000 garbage chunks on the byte stream; the next real JPEG is published", async () => {
+    const { bus: ref } = await testPattern();
+    const jpeg = (ref.on("/sensors/camera/front/image")[3].message as CompressedImage).data;
+    const bus = new FakeBus();
+    const driver = new CameraDriver(cameraConfig({ url: "x" }), undefined, bus);
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 10_000; i++) {
+      let chunk: Uint8Array;
+      if (i % 3 === 0) {
+        // a real image, cut and corrupted
+        chunk = jpeg.slice(0, Math.floor(rnd() * jpeg.length));
+        for (let k = 0; k < 5; k++) chunk[Math.floor(rnd() * chunk.length)] = Math.floor(rnd() * 256);
+      } else {
+        chunk = Uint8Array.from({ length: Math.floor(rnd() * 300) }, () => (rnd() < 0.1 ? 0xff : Math.floor(rnd() * 256)));
+      }
+      expect(() => driver.onStdout(chunk)).not.toThrow();
+      if (i % 50 === 0) driver.onStderrLine(String.fromCharCode(...chunk.subarray(0, 60)));
+    }
+    const errorsBefore = Number(diagnosticValue(driver.diagnostics(), "decode_errors"));
+    expect(errorsBefore + Number(diagnosticValue(driver.diagnostics(), "junk_bytes"))).toBeGreaterThan(1000);
+    const published = bus.on("/sensors/camera/front/image").length;
+    // A clean image after the garbage (the splitter resyncs at its SOI) gets published with its time.
+    driver.onStdout(jpeg);
+    for (let n = 0; n < 12; n++) driver.onStderrLine(`[Parsed_showinfo_0 @ 0x5] n:  ${n} pts:  ${n} pts_time:${n / 10} duration:1`);
+    const after = bus.on("/sensors/camera/front/image").slice(published).map((p) => (p.message as CompressedImage).data);
+    expect(after.filter((d) => d.length === jpeg.length && d.every((b: number, k: number) => b === jpeg[k])).length).toBe(1);
+  });
+});
+
+describe("JPEG framing", () => {
+  it("does not end an image at an FFD9 inside a segment, skips stuffing and junk between images", () => {
+    const frames: JpegFrame[] = [];
+    const errors: string[] = [];
+    const s = new JpegSplitter((f) => frames.push(f), (e) => errors.push(e.code));
+    // SOI, APP0 whose payload contains FF D9, SOF0 (h 2, w 3), SOS, entropy with FF00 and RST0, EOI
+    const img = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x06, 0xff, 0xd9, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x0b, 8, 0, 2, 0, 3, 1, 1, 0x11, 0, 0xff, 0xda, 0x00, 0x04, 0, 0, 0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xd9];
+    const stream = Uint8Array.from([1, 2, 3, ...img, 9, 9, ...img]);
+    for (let i = 0; i < stream.length; i += 5) s.push(stream.subarray(i, i + 5)); // arbitrary chunking
+    expect(frames).toHaveLength(2);
+    expect([...frames[0].data]).toEqual(img);
+    expect(frames[0]).toMatchObject({ width: 3, height: 2 });
+    expect(s.junkBytes).toBe(5);
+    expect(errors).toEqual([]);
+  });
+
+  it("reads ffmpeg's pts_time as exact nanoseconds", () => {
+    expect(decimalSecondsToNs("0.1")).toBe(100_000_000n);
+    expect(decimalSecondsToNs("1700000000.123456")).toBe(1_700_000_000_123_456_000n);
+    expect(decimalSecondsToNs("-0.5")).toBe(-500_000_000n);
+  });
+});

@@ -1,0 +1,67 @@
+// Driver configuration: zod validation with field-naming errors, the example configs, camera_info.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { backoffMs, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig } from "../../../hw/drivers/index.ts";
+
+const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathname;
+
+describe("driver configuration", () => {
+  it("loads every example config, resolving paths against the config's folder", () => {
+    const v = loadVehicleConfig(`${CONFIG_DIR}vehicle.example.yaml`);
+    expect(v.drivers.map((d) => `${d.kind}/${d.name}`)).toEqual(["velodyne/top", "radar/front", "camera/front"]);
+    const lidar = v.drivers[0];
+    if (lidar.kind !== "velodyne" || !("pcap" in lidar.input)) throw new Error("expected a pcap velodyne");
+    expect(lidar.model).toBe("VLP16"); // "VLP-16" normalised
+    expect(readFileSync(lidar.input.pcap.file).length).toBeGreaterThan(0);
+    for (const [file, kind] of [["velodyne", "velodyne"], ["radar", "radar"], ["camera", "camera"]] as const) {
+      expect(loadDriverConfig(`${CONFIG_DIR}${file}.example.yaml`, kind).kind).toBe(kind);
+    }
+    // A vehicle file serves as a driver config too (the supervisor passes --name).
+    expect(loadDriverConfig(`${CONFIG_DIR}vehicle.example.yaml`, "radar", "front").kind).toBe("radar");
+  });
+
+  it("names the field in every error", () => {
+    const base = { kind: "velodyne", name: "top", model: "VLP-16", calibration: "c.yaml", input: { pcap: { file: "x.pcap" } } };
+    const bad = (patch: object) => () => parseDriverConfig({ ...base, ...patch }, "v.yaml", "/");
+    expect(bad({ model: "VLP-17" })).toThrow(/model: .*VLP16/);
+    expect(bad({ input: { pcap: { file: "x", rate: -1 } } })).toThrow(/input/);
+    expect(bad({ name: "nope" })).toThrow(/name: bus\/topics.ts has no \/sensors\/lidar\/nope\/packets.*declared lidar sensors: top/);
+    expect(bad({ cutAngleDeg: 400 })).toThrow(/cutAngleDeg/);
+    expect(bad({ extra: 1 })).toThrow(/extra/);
+    expect(() => parseDriverConfig({ kind: "radar", name: "front", input: { candump: { file: "a" } }, configure: { outputType: "points" } }, "r.yaml")).toThrow(
+      /configure\.outputType/,
+    );
+  });
+
+  it("backs off exponentially, capped", () => {
+    const r = { initialDelayMs: 250, maxDelayMs: 2000, factor: 2, stableAfterMs: 10_000, stopTimeoutMs: 1000 };
+    expect([1, 2, 3, 4, 5, 10].map((n) => backoffMs(r, n))).toEqual([250, 500, 1000, 2000, 2000, 2000]);
+  });
+});
+
+describe("ROS camera_info YAML", () => {
+  it("parses the example into K, D, R, P", () => {
+    const r = parseCameraInfoYaml(readFileSync(`${CONFIG_DIR}camera_info.example.yaml`, "utf8"));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value).toMatchObject({ cameraName: "front", width: 320, height: 240, distortionModel: "plumb_bob" });
+    expect(r.value.K).toEqual([300, 0, 160, 0, 300, 120, 0, 0, 1]);
+    expect(r.value.D).toEqual([-0.12, 0.03, 0.0005, -0.0002, 0]);
+    expect(r.value.R).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(r.value.P).toHaveLength(12);
+    expect(r.value.P[0]).toBe(290);
+  });
+
+  it("fills R and P when absent, and names broken fields", () => {
+    const minimal = `image_width: 640\nimage_height: 480\ncamera_matrix: {rows: 3, cols: 3, data: [500, 0, 320, 0, 500, 240, 0, 0, 1]}\ndistortion_model: equidistant\ndistortion_coefficients: {rows: 1, cols: 4, data: [0.1, 0.01, 0, 0]}\n`;
+    const r = parseCameraInfoYaml(minimal);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.R).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(r.value.P).toEqual([500, 0, 320, 0, 0, 500, 240, 0, 0, 0, 1, 0]);
+    const wrong = parseCameraInfoYaml(minimal.replace("data: [500, 0, 320, 0, 500, 240, 0, 0, 1]", "data: [500, 0, 320]"));
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.error.message).toMatch(/camera_matrix\.data: expected rows·cols = 9 numbers, got 3/);
+    const noWidth = parseCameraInfoYaml(minimal.replace("image_width: 640\n", ""));
+    expect(!noWidth.ok && noWidth.error.message).toMatch(/image_width/);
+    expect(parseCameraInfoYaml("a: [").ok).toBe(false);
+  });
+});
