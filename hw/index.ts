@@ -47,6 +47,15 @@ export {
 } from "./velodyne/VelodyneDecoder.ts";
 export { ScanAssembler, type CompletedScan, type PushResult, type ScanAssemblerOptions } from "./velodyne/ScanAssembler.ts";
 export { topOfHourToNs } from "./velodyne/time.ts";
+export {
+  encodeDataPacket,
+  firingAzimuths,
+  firingLayout,
+  isEncodableModel,
+  type DataPacketFields,
+  type EncodableModel,
+  type FiringLayout,
+} from "./velodyne/packetEncoder.ts";
 export { parsePcd, type PcdCloud, type PcdField } from "./velodyne/pcd.ts";
 
 // pcap
