@@ -53,9 +53,9 @@ export const TOPICS = {
   // A new sensor is a new row here; a driver's config names its sensor and is refused if the rows are missing.
   "/sensors/lidar/top/packets": topic({ name: "/sensors/lidar/top/packets", schema: VelodyneScanSchema, rateHz: 10, delivery: "latest", logged: true, description: "Velodyne data packets of one scan, as received" }),
   "/sensors/lidar/top/points": topic({ name: "/sensors/lidar/top/points", schema: PointCloudSchema, rateHz: 10, delivery: "latest", logged: true, description: "one Velodyne scan: x y z intensity ring time, sensor frame" }),
-  "/sensors/radar/front/objects": topic({ name: "/sensors/radar/front/objects", schema: RadarObjectListSchema, rateHz: 13, delivery: "latest", logged: true, description: "ARS408 object list per cycle (about 72 ms), sensor frame" }),
-  "/sensors/camera/front/image": topic({ name: "/sensors/camera/front/image", schema: CompressedImageSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera frames, JPEG, capture time" }),
-  "/sensors/camera/front/calibration": topic({ name: "/sensors/camera/front/calibration", schema: CameraCalibrationSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera intrinsics from camera_info YAML, with every frame" }),
+  "/sensors/radar/front_radar/objects": topic({ name: "/sensors/radar/front_radar/objects", schema: RadarObjectListSchema, rateHz: 13, delivery: "latest", logged: true, description: "ARS408 object list per cycle (about 72 ms), sensor frame" }),
+  "/sensors/camera/front_camera/image": topic({ name: "/sensors/camera/front_camera/image", schema: CompressedImageSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera frames, JPEG, capture time" }),
+  "/sensors/camera/front_camera/calibration": topic({ name: "/sensors/camera/front_camera/calibration", schema: CameraCalibrationSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera intrinsics from camera_info YAML, with every frame" }),
 } as const;
 
 export type TopicName = keyof typeof TOPICS;

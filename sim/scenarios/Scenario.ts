@@ -168,7 +168,7 @@ export const SensorSpecSchema = z.strictObject({
 /** The rig when a scenario names none: a roof VLP-32C and a front ARS408. */
 export const DEFAULT_SENSOR_RIG = Object.freeze([
   { name: "top", model: "VLP-32C", pose: { xM: 1.5, yM: 0, zM: 1.9 } },
-  { name: "front", model: "ARS408", pose: { xM: 2.3, yM: 0, zM: 0.5 } },
+  { name: "front_radar", model: "ARS408", pose: { xM: 2.3, yM: 0, zM: 0.5 } },
 ] as const);
 
 export const StreetParamsSchema = z.strictObject({

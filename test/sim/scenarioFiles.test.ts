@@ -53,7 +53,7 @@ describe("scenario file format", () => {
   it("a fixed file keeps its name; JSON works too", () => {
     const s = parseScenarioFileText(JSON.stringify({ name: "plain", description: "d", durationS: 5, ego: { xM: 10, speedMps: 5 } }), "plain.json");
     expect(s.name).toBe("plain");
-    expect(s.sensors.map((x) => x.name)).toEqual(["top", "front"]); // the default rig
+    expect(s.sensors.map((x) => x.name)).toEqual(["top", "front_radar"]); // the default rig
   });
 });
 

@@ -130,7 +130,7 @@ export class Ars408Radar {
 
   constructor(options: Ars408RadarOptions) {
     this.params = parseArs408Params(options.params);
-    this.name = options.name ?? "front";
+    this.name = options.name ?? "front_radar";
     const p = options.pose ?? { xM: 2.3, yM: 0, zM: 0.5 };
     this.pose = { xM: p.xM, yM: p.yM, zM: p.zM ?? 0.5, yawRad: p.yawRad ?? 0 };
     this.periodNs = BigInt(Math.round(1e9 / this.params.rateHz));

@@ -21,7 +21,7 @@ const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathn
 const hasFfmpeg = spawnSync("ffmpeg", ["-version"]).status === 0;
 
 function cameraConfig(input: Record<string, unknown>): CameraDriverConfig {
-  return parseDriverConfig({ kind: "camera", name: "front", input, calibration: `${CONFIG_DIR}camera_info.example.yaml` }, "test", "/") as CameraDriverConfig;
+  return parseDriverConfig({ kind: "camera", name: "front_camera", input, calibration: `${CONFIG_DIR}camera_info.example.yaml` }, "test", "/") as CameraDriverConfig;
 }
 
 function calibration() {
@@ -41,17 +41,17 @@ async function testPattern(): Promise<{ bus: FakeBus; driver: CameraDriver }> {
 describe.skipIf(!hasFfmpeg)("camera driver (ffmpeg)", () => {
   it("publishes every frame as JPEG with its capture time, and the calibration with it", async () => {
     const { bus, driver } = await testPattern();
-    const images = bus.on("/sensors/camera/front/image");
+    const images = bus.on("/sensors/camera/front_camera/image");
     expect(images).toHaveLength(10);
     const first = images[0].message as CompressedImage;
     expect(first.format).toBe("jpeg");
-    expect(first.frameId).toBe("front");
+    expect(first.frameId).toBe("front_camera");
     expect([...first.data.subarray(0, 2)]).toEqual([0xff, 0xd8]);
     expect([...first.data.subarray(-2)]).toEqual([0xff, 0xd9]);
     // Stream times: 0.1 s apart exactly (pts), anchored at the first frame's arrival.
     const stamps = images.map((i) => i.stampNs);
     for (let k = 1; k < 10; k++) expect(stamps[k] - stamps[k - 1]).toBe(100_000_000n);
-    const cals = bus.on("/sensors/camera/front/calibration");
+    const cals = bus.on("/sensors/camera/front_camera/calibration");
     expect(cals.map((c) => c.stampNs)).toEqual(stamps);
     const cal = cals[0].message as CameraCalibration;
     expect(cal).toMatchObject({ width: 320, height: 240, distortionModel: "plumb_bob" });
@@ -64,7 +64,7 @@ describe.skipIf(!hasFfmpeg)("camera driver (ffmpeg)", () => {
 
   it("survives 10,000 garbage chunks on the byte stream; the next real JPEG is published", async () => {
     const { bus: ref } = await testPattern();
-    const jpeg = (ref.on("/sensors/camera/front/image")[3].message as CompressedImage).data;
+    const jpeg = (ref.on("/sensors/camera/front_camera/image")[3].message as CompressedImage).data;
     const bus = new FakeBus();
     const driver = new CameraDriver(cameraConfig({ url: "x" }), undefined, bus);
     let seed = 7;
@@ -83,11 +83,11 @@ describe.skipIf(!hasFfmpeg)("camera driver (ffmpeg)", () => {
     }
     const errorsBefore = Number(diagnosticValue(driver.diagnostics(), "decode_errors"));
     expect(errorsBefore + Number(diagnosticValue(driver.diagnostics(), "junk_bytes"))).toBeGreaterThan(1000);
-    const published = bus.on("/sensors/camera/front/image").length;
+    const published = bus.on("/sensors/camera/front_camera/image").length;
     // A clean image after the garbage (the splitter resyncs at its SOI) gets published with its time.
     driver.onStdout(jpeg);
     for (let n = 0; n < 12; n++) driver.onStderrLine(`[Parsed_showinfo_0 @ 0x5] n:  ${n} pts:  ${n} pts_time:${n / 10} duration:1`);
-    const after = bus.on("/sensors/camera/front/image").slice(published).map((p) => (p.message as CompressedImage).data);
+    const after = bus.on("/sensors/camera/front_camera/image").slice(published).map((p) => (p.message as CompressedImage).data);
     expect(after.filter((d) => d.length === jpeg.length && d.every((b: number, k: number) => b === jpeg[k])).length).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathn
 describe("driver configuration", () => {
   it("loads every example config, resolving paths against the config's folder", () => {
     const v = loadVehicleConfig(`${CONFIG_DIR}vehicle.example.yaml`);
-    expect(v.drivers.map((d) => `${d.kind}/${d.name}`)).toEqual(["velodyne/top", "radar/front", "camera/front"]);
+    expect(v.drivers.map((d) => `${d.kind}/${d.name}`)).toEqual(["velodyne/top", "radar/front_radar", "camera/front_camera"]);
     const lidar = v.drivers[0];
     if (lidar.kind !== "velodyne" || !("pcap" in lidar.input)) throw new Error("expected a pcap velodyne");
     expect(lidar.model).toBe("VLP16"); // "VLP-16" normalised
@@ -17,7 +17,7 @@ describe("driver configuration", () => {
       expect(loadDriverConfig(`${CONFIG_DIR}${file}.example.yaml`, kind).kind).toBe(kind);
     }
     // A vehicle file serves as a driver config too (the supervisor passes --name).
-    expect(loadDriverConfig(`${CONFIG_DIR}vehicle.example.yaml`, "radar", "front").kind).toBe("radar");
+    expect(loadDriverConfig(`${CONFIG_DIR}vehicle.example.yaml`, "radar", "front_radar").kind).toBe("radar");
   });
 
   it("names the field in every error", () => {
@@ -28,7 +28,7 @@ describe("driver configuration", () => {
     expect(bad({ name: "nope" })).toThrow(/name: bus\/topics.ts has no \/sensors\/lidar\/nope\/packets.*declared lidar sensors: top/);
     expect(bad({ cutAngleDeg: 400 })).toThrow(/cutAngleDeg/);
     expect(bad({ extra: 1 })).toThrow(/extra/);
-    expect(() => parseDriverConfig({ kind: "radar", name: "front", input: { candump: { file: "a" } }, configure: { outputType: "points" } }, "r.yaml")).toThrow(
+    expect(() => parseDriverConfig({ kind: "radar", name: "front_radar", input: { candump: { file: "a" } }, configure: { outputType: "points" } }, "r.yaml")).toThrow(
       /configure\.outputType/,
     );
   });

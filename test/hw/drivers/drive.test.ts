@@ -36,11 +36,11 @@ drivers:
     diagnosticsPeriodMs: 250
     input: { pcap: { file: ${data("velodyne/pcap/real-capture-vlp16-cadence.pcap")}, rate: 1, loop: true } }
   - kind: radar
-    name: front
+    name: front_radar
     diagnosticsPeriodMs: 250
     input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
   - kind: camera
-    name: front
+    name: front_camera
     diagnosticsPeriodMs: 250
     input: { url: "testsrc=size=160x120:rate=10", format: lavfi, realtime: true }
     calibration: ${CONFIG_DIR}camera_info.example.yaml
@@ -71,7 +71,7 @@ drivers:
       const first = await waitFor(/\[drive\] started velodyne\/top pid=(\d+)/);
       await waitFor(/\[drive\] started camera\/front pid=\d+/);
       // Every driver publishing (each announces its first message on stderr), then a little more.
-      for (const d of ["velodyne-top", "radar-front", "camera-front"]) await waitFor(new RegExp(`${d}: publishing`), 30_000);
+      for (const d of ["velodyne-top", "radar-front_radar", "camera-front_camera"]) await waitFor(new RegExp(`${d}: publishing`), 30_000);
       await new Promise((r) => setTimeout(r, 1000));
       process.kill(Number(first[1]), "SIGKILL");
       await waitFor(/velodyne\/top exited \(signal SIGKILL\).*restarting in 200 ms/);
@@ -93,8 +93,8 @@ drivers:
     const driverNames = new Set<string>();
     for await (const e of reader.messages()) {
       if (e.topic === "/sensors/lidar/top/points") points.push(e.seq);
-      if (e.topic === "/sensors/radar/front/objects") radar++;
-      if (e.topic === "/sensors/camera/front/image") images++;
+      if (e.topic === "/sensors/radar/front_radar/objects") radar++;
+      if (e.topic === "/sensors/camera/front_camera/image") images++;
       if (e.topic === "/diagnostics") {
         const s = e.message as DiagnosticStatus;
         driverNames.add(s.name);
@@ -109,12 +109,12 @@ drivers:
     expect(points.length).toBeGreaterThan(10);
     expect(radar).toBeGreaterThan(30); // 13.9 Hz, uninterrupted by the lidar's crash
     expect(images).toBeGreaterThan(20);
-    expect([...driverNames].sort()).toEqual(["camera/front", "drive", "radar/front", "velodyne/top"]);
+    expect([...driverNames].sort()).toEqual(["camera/front_camera", "drive", "radar/front_radar", "velodyne/top"]);
     const last = driveStatus[driveStatus.length - 1];
     expect(diagnosticValue(last, "velodyne/top:restarts")).toBe("1");
     expect(diagnosticValue(last, "velodyne/top:last_exit")).toMatch(/SIGTERM|code 0/);
-    expect(diagnosticValue(last, "radar/front:restarts")).toBe("0");
+    expect(diagnosticValue(last, "radar/front_radar:restarts")).toBe("0");
     expect(driveStatus.some((s) => diagnosticValue(s, "velodyne/top:state") === "backoff" || diagnosticValue(s, "velodyne/top:last_exit") === "signal SIGKILL")).toBe(true);
-    expect(Number(diagnosticValue(last, "radar/front:rate_hz:/sensors/radar/front/objects"))).toBeGreaterThan(10);
+    expect(Number(diagnosticValue(last, "radar/front_radar:rate_hz:/sensors/radar/front_radar/objects"))).toBeGreaterThan(10);
   }, 60_000);
 });

@@ -23,10 +23,10 @@ import { FakeBus } from "./fakeBus.ts";
 const DEMO = new URL("../../../hw/drivers/config/ars408-demo.log", import.meta.url).pathname;
 
 function radarConfig(extra: Record<string, unknown> = {}): RadarDriverConfig {
-  return parseDriverConfig({ kind: "radar", name: "front", input: { candump: { file: DEMO, rate: "max" } }, ...extra }, "test", "/") as RadarDriverConfig;
+  return parseDriverConfig({ kind: "radar", name: "front_radar", input: { candump: { file: DEMO, rate: "max" } }, ...extra }, "test", "/") as RadarDriverConfig;
 }
 
-const lists = (bus: FakeBus) => bus.on("/sensors/radar/front/objects").map((p) => p.message as RadarObjectList);
+const lists = (bus: FakeBus) => bus.on("/sensors/radar/front_radar/objects").map((p) => p.message as RadarObjectList);
 
 describe("ARS408 radar driver", () => {
   it("replays the candump log: one object list per cycle, stamped with the 0x60A receive time", async () => {
@@ -37,8 +37,8 @@ describe("ARS408 radar driver", () => {
     const out = lists(bus);
     expect(out).toHaveLength(40);
     const first = out[0];
-    expect(bus.on("/sensors/radar/front/objects")[0].stampNs).toBe(1_700_000_000_000_100_000n);
-    expect(first).toMatchObject({ measCounter: 1, announced: 2, complete: true, frameId: "front" });
+    expect(bus.on("/sensors/radar/front_radar/objects")[0].stampNs).toBe(1_700_000_000_000_100_000n);
+    expect(first).toMatchObject({ measCounter: 1, announced: 2, complete: true, frameId: "front_radar" });
     const car = first.objects.find((o) => o.id === 7)!;
     const ped = first.objects.find((o) => o.id === 3)!;
     expect(car.xM).toBeCloseTo(10.0, 9); // vector: raw 2550 · 0.2 − 500
@@ -107,7 +107,7 @@ describe("ARS408 radar driver", () => {
     await src.done;
     const after = lists(bus).slice(before);
     // The first list may be the cut-short cycle the garbage left open; the demo's 40 cycles follow intact.
-    const good = after.filter((l) => l.frameId === "front" && l.complete && l.objects.length === 2 && l.frames.length === 7);
+    const good = after.filter((l) => l.frameId === "front_radar" && l.complete && l.objects.length === 2 && l.frames.length === 7);
     expect(good.length).toBeGreaterThanOrEqual(40);
     expect(after[after.length - 1].measCounter).toBe(40);
   });

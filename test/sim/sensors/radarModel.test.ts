@@ -201,7 +201,7 @@ describe("ARS408 radar model", () => {
   it("takes its pose and rate from the scenario rig and names a missing radar", () => {
     const world = new World(findScenario("empty-street")!, 1);
     const r = Ars408Radar.fromScenario(world.scenario.sensors, 1);
-    expect(r.name).toBe("front");
+    expect(r.name).toBe("front_radar");
     expect(r.pose.xM).toBe(2.3);
     expect(() => Ars408Radar.fromScenario([], 1)).toThrow(/no ARS408 radar/);
     expect(() => new Ars408Radar({ seed: 1, params: { rateHz: -1 } })).toThrow(/rateHz/);
