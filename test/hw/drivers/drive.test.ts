@@ -69,7 +69,7 @@ drivers:
       });
     try {
       const first = await waitFor(/\[drive\] started velodyne\/top pid=(\d+)/);
-      await waitFor(/\[drive\] started camera\/front pid=\d+/);
+      await waitFor(/\[drive\] started camera\/front_camera pid=\d+/);
       // Every driver publishing (each announces its first message on stderr), then a little more.
       for (const d of ["velodyne-top", "radar-front_radar", "camera-front_camera"]) await waitFor(new RegExp(`${d}: publishing`), 30_000);
       await new Promise((r) => setTimeout(r, 1000));
