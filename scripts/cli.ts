@@ -7,6 +7,13 @@ function seedArg(value: string): number {
   return Number(value);
 }
 
+function sensorKindsArg(value: string): ("lidar" | "radar" | "camera")[] {
+  const known = ["lidar", "radar", "camera"] as const;
+  const kinds = value === "all" ? [...known] : value.split(",").map((k) => k.trim());
+  for (const k of kinds) if (!(known as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown sensor kind "${k}"; known: ${known.join(", ")}, all`);
+  return kinds as ("lidar" | "radar" | "camera")[];
+}
+
 const program = new Command()
   .name("curb")
   .description("Autonomous-driving perception and pedestrian-intent pipeline: closed-loop simulation, logs, metrics")
@@ -21,7 +28,8 @@ program
   .option("--seed <n>", "random seed", seedArg, 1)
   .option("--out <dir>", "output folder", "out/sim")
   .option("--config <file>", "stack parameters (YAML or JSON), validated; see sim/README.md")
-  .action(async (opts: { scenario?: string; suite?: string; scenarioFile?: string; seed: number; out: string; config?: string }) => {
+  .option("--sensors <kinds>", "simulate the rig's sensors in their wire formats, through the drivers: lidar,radar,camera (or 'all')", sensorKindsArg)
+  .action(async (opts: { scenario?: string; suite?: string; scenarioFile?: string; seed: number; out: string; config?: string; sensors?: ("lidar" | "radar" | "camera")[] }) => {
     const { runSimCommand } = await import("../sim/index.ts");
     if (!opts.scenario && !opts.suite && !opts.scenarioFile) throw new InvalidArgumentError("give --scenario NAME, --suite NAME or --scenario-file PATH (see `curb scenarios`)");
     const failed = await runSimCommand({ ...opts, out: resolve(opts.out) });
@@ -130,7 +138,8 @@ program
   .option("--threshold <p>", "operating threshold", Number.parseFloat, 0.5)
   .option("--no-ablation", "skip the raster channel ablation")
   .option("--out <dir>", "output folder", "out/eval-intent")
-  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; threshold: number; ablation: boolean; out: string }) => {
+  .option("--update-card", "record the headline numbers in the model card (quality.evaluations)")
+  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; threshold: number; ablation: boolean; out: string; updateCard?: boolean }) => {
     const { evaluateIntent, formatEvalTable } = await import("../sim/index.ts");
     const report = await evaluateIntent({ ...opts, kinematicModel: opts.kinematic });
     console.log(formatEvalTable(report));

@@ -2,9 +2,11 @@
 // synchronously on an in-process bus, so a scenario and a seed give the same run bit for bit.
 import { msg, type Bus, InProcessBus, secondsToNs, toTimestamp } from "../bus/index.ts";
 import { startStack, type StackParamsInput } from "../planning/index.ts";
+import { settleAsyncWork } from "../prediction/index.ts";
 import { McapRecorder } from "../replay/index.ts";
 import type { SimFrame } from "./metrics/index.ts";
 import type { Scenario } from "./scenarios/index.ts";
+import { type SensorKind, SensorRig } from "./sensorRig.ts";
 import { vizScene } from "./vizScene.ts";
 import { type EgoCommand, World } from "./world/index.ts";
 
@@ -16,8 +18,14 @@ export interface ClosedLoopOptions {
   /** Physics step, s. The stack runs every `framePeriodS`. */
   physicsStepS?: number;
   framePeriodS?: number;
+  /** Simulate these kinds of the scenario's sensor rig (wire bytes through the drivers); none by default. */
+  sensors?: readonly SensorKind[];
+  /** Folder for relative camera calibration paths (the scenario file's); default the working directory. */
+  scenarioDir?: string;
   /** Called once per stack frame with the sim time, for progress bars. */
   onFrame?: (tNs: bigint, durationNs: bigint) => void;
+  /** Called with the run's bus before the stack starts, e.g. to collect topics (sim/dataset). */
+  onBus?: (bus: Bus) => void;
 }
 
 export interface StageLatency {
@@ -38,10 +46,11 @@ export interface ClosedLoopResult {
 const IDENTITY_ROTATION = { x: 0, y: 0, z: 0, w: 1 };
 
 /** map → base_link for the ego pose (yaw about z). */
-export function egoTransform(state: msg.VehicleState, stampNs: bigint): msg.FrameTransforms {
+export function egoTransform(state: msg.VehicleState, stampNs: bigint, sensorTransforms: msg.FrameTransform[] = []): msg.FrameTransforms {
   const half = state.yawRad / 2;
   return msg.create(msg.FrameTransformsSchema, {
     transforms: [
+      ...sensorTransforms,
       {
         timestamp: toTimestamp(stampNs),
         parentFrameId: "map",
@@ -60,10 +69,13 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
 
   const wallStart = performance.now();
   const bus: Bus = new InProcessBus();
+  const world = new World(scenario, options.seed);
+  // Sensors before the log: a bad rig (unknown sensor name, missing calibration) leaves no half-written file.
+  const rig = options.sensors?.length ? await SensorRig.create(world, bus, { seed: options.seed, kinds: options.sensors, baseDir: options.scenarioDir ?? process.cwd() }) : undefined;
   const recorder = options.logPath ? await McapRecorder.open(options.logPath, { metadata: { scenario: scenario.name, seed: String(options.seed) } }) : undefined;
   recorder?.attach(bus);
+  options.onBus?.(bus);
 
-  const world = new World(scenario, options.seed);
   const frames: SimFrame[] = [];
   const stageLatencies = new Map<string, number[]>();
   let command: EgoCommand = { accelerationMps2: 0, steeringAngleRad: 0 };
@@ -103,17 +115,23 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
       lastTrajectory = undefined;
       lastTracks = undefined;
       lastPredictions = undefined;
-      bus.publish("/tf", egoTransform(vehicleState, tNs), tNs);
+      bus.publish("/tf", egoTransform(vehicleState, tNs, rig?.transforms(tNs)), tNs);
       bus.publish("/vehicle/state", vehicleState, tNs);
       bus.publish("/sim/ground_truth", groundTruth, tNs);
+      // Stages with asynchronous work (ONNX intent inference) finish the frame before the world steps.
+      await settleAsyncWork(bus);
       // The stack has run for this frame (synchronous bus): draw what it saw and predicted.
       bus.publish("/viz/scene", vizScene(tNs, groundTruth, lastTracks, lastPredictions), tNs);
       frames.push({ tNs, groundTruth, vehicleState, trajectory: lastTrajectory });
       options.onFrame?.(tNs, world.durationNs);
       if (world.done) break;
-      for (let t = 0n; t < framePeriodNs && !world.done; t += physicsStepNs) world.stepNs(physicsStepNs, command);
+      for (let t = 0n; t < framePeriodNs && !world.done; t += physicsStepNs) {
+        world.stepNs(physicsStepNs, command);
+        await rig?.afterStep(world);
+      }
     }
   } finally {
+    await rig?.close();
     stack.stop();
     for (const s of subscriptions) s.unsubscribe();
     await recorder?.close();

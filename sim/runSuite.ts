@@ -1,12 +1,13 @@
 // `curb sim`: runs scenarios through the closed loop and writes, per scenario, run.mcap,
 // metrics.json and report.html, plus the suite table.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { progressBar } from "../scripts/progressBar.ts";
 import { runClosedLoop } from "./closedLoop.ts";
 import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, suiteTableToJson } from "./metrics/index.ts";
 import { renderScenarioReport, writeReport } from "./report/index.ts";
 import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";
+import type { SensorKind } from "./sensorRig.ts";
 import { loadStackParams } from "./simConfig.ts";
 import type { StackParamsInput } from "../planning/index.ts";
 
@@ -15,6 +16,7 @@ export interface SimCommandOptions {
   suite?: string;
   /** A scenario file (YAML or JSON, sim/scenarios/README.md); a random one is drawn with `seed`. */
   scenarioFile?: string;
+  sensors?: readonly SensorKind[];
   seed: number;
   out: string;
   config?: string;
@@ -26,16 +28,19 @@ export interface ScenarioRun {
   dir: string;
 }
 
+export interface ScenarioRunOptions {
+  stackParams?: StackParamsInput;
+  /** Sensor kinds of the rig to simulate (wire formats through the drivers); none by default. */
+  sensors?: readonly SensorKind[];
+  /** Folder of the scenario file, for relative paths in it. */
+  scenarioDir?: string;
+  onFrame?: (tNs: bigint, durationNs: bigint) => void;
+}
+
 /** Runs one scenario and writes its log, metrics and report into `dir`. */
-export async function runScenarioToDir(
-  scenario: Scenario,
-  seed: number,
-  dir: string,
-  stackParams: StackParamsInput = {},
-  onFrame?: (tNs: bigint, durationNs: bigint) => void,
-): Promise<ScenarioRun> {
+export async function runScenarioToDir(scenario: Scenario, seed: number, dir: string, options: ScenarioRunOptions = {}): Promise<ScenarioRun> {
   mkdirSync(dir, { recursive: true });
-  const run = await runClosedLoop(scenario, { seed, stackParams, logPath: join(dir, "run.mcap"), onFrame });
+  const run = await runClosedLoop(scenario, { ...options, seed, logPath: join(dir, "run.mcap") });
   const metrics = computeScenarioMetrics({
     scenario: scenario.name,
     durationS: scenario.durationS,
@@ -61,7 +66,8 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
   const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
   const runs: ScenarioRun[] = [];
   for (const scenario of scenarios) {
-    runs.push(await runScenarioToDir(scenario, opts.seed, join(opts.out, scenario.name), stackParams));
+    const scenarioDir = opts.scenarioFile ? dirname(resolve(opts.scenarioFile)) : undefined;
+    runs.push(await runScenarioToDir(scenario, opts.seed, join(opts.out, scenario.name), { stackParams, sensors: opts.sensors, scenarioDir }));
     bar.tick(scenario.name);
   }
   bar.done();

@@ -1,0 +1,143 @@
+// The scenario's sensor rig in the closed loop. The models emit wire bytes (Velodyne packets, ARS408
+// CAN frames) and the SAME driver classes that read real hardware decode and publish them
+// (hw/drivers), with the sim clock as their clock; the camera publishes its JPEG frames directly.
+import { type Bus, msg, toTimestamp } from "../bus/index.ts";
+import { type CameraCalibrationTopic, type CameraImageTopic, RadarConfigSchema, RadarDriver, sensorTopic, VelodyneConfigSchema, VelodyneDriver } from "../hw/drivers/index.ts";
+import { Ars408Radar, CameraSensor, createSensorScene, LidarModel, type SensorScene } from "./sensors/index.ts";
+import type { SensorSpec } from "./scenarios/index.ts";
+import type { World } from "./world/index.ts";
+
+export type SensorKind = "lidar" | "radar" | "camera";
+export const SENSOR_KINDS: readonly SensorKind[] = ["lidar", "radar", "camera"];
+
+const KIND_OF_MODEL: Record<SensorSpec["model"], SensorKind> = { "VLP-16": "lidar", "VLP-32C": "lidar", "HDL-32E": "lidar", ARS408: "radar", camera: "camera" };
+/** How often each driver reports its health on /diagnostics, in sim time. */
+const DIAGNOSTICS_PERIOD_NS = 1_000_000_000n;
+/** The simulator is the drivers' input: their socket/file settings are not used. */
+const SIMULATED_INPUT = "(simulated)";
+
+export interface SensorRigOptions {
+  seed: number;
+  /** Which kinds of the rig to simulate. */
+  kinds: readonly SensorKind[];
+  /** Folder that relative camera calibration files are resolved against (the scenario file's). */
+  baseDir: string;
+}
+
+interface LidarUnit {
+  model: LidarModel;
+  driver: VelodyneDriver;
+}
+
+interface CameraUnit {
+  model: CameraSensor;
+  imageTopic: CameraImageTopic;
+  calibrationTopic: CameraCalibrationTopic;
+}
+
+interface RadarUnit {
+  model: Ars408Radar;
+  driver: RadarDriver;
+}
+
+/** Quaternion of intrinsic roll-pitch-yaw (z-y-x), as in ROS. */
+function rpyQuaternion(roll: number, pitch: number, yaw: number) {
+  const [cr, sr, cp, sp, cy, sy] = [Math.cos(roll / 2), Math.sin(roll / 2), Math.cos(pitch / 2), Math.sin(pitch / 2), Math.cos(yaw / 2), Math.sin(yaw / 2)];
+  return { x: sr * cp * cy - cr * sp * sy, y: cr * sp * cy + sr * cp * sy, z: cr * cp * sy - sr * sp * cy, w: cr * cp * cy + sr * sp * sy };
+}
+
+export class SensorRig {
+  private nextDiagnosticsNs = 0n;
+  private lastScanNs: bigint;
+
+  private constructor(
+    private readonly bus: Bus,
+    readonly specs: readonly SensorSpec[],
+    private readonly scene: SensorScene | undefined,
+    private readonly lidars: LidarUnit[],
+    private readonly radars: RadarUnit[],
+    private readonly cameras: CameraUnit[],
+    startNs: bigint,
+  ) {
+    this.lastScanNs = startNs;
+  }
+
+  static async create(world: World, bus: Bus, options: SensorRigOptions): Promise<SensorRig> {
+    const specs = world.scenario.sensors.filter((s) => options.kinds.includes(KIND_OF_MODEL[s.model]));
+    const now = () => world.timeNs;
+    const needsScene = specs.some((s) => KIND_OF_MODEL[s.model] !== "radar");
+    const scene = needsScene ? createSensorScene(world) : undefined;
+    const lidars: LidarUnit[] = [];
+    const radars: RadarUnit[] = [];
+    const cameras: CameraUnit[] = [];
+    try {
+      for (const spec of specs) {
+        const kind = KIND_OF_MODEL[spec.model];
+        if (kind === "lidar") {
+          const model = new LidarModel(scene!, { name: spec.name, model: spec.model as never, pose: spec.pose, seed: options.seed, rateHz: spec.rateHz });
+          const config = VelodyneConfigSchema.parse({ kind: "velodyne", name: spec.name, model: spec.model, calibration: SIMULATED_INPUT, input: { pcap: { file: SIMULATED_INPUT } } });
+          lidars.push({ model, driver: new VelodyneDriver(config, model.calibration, bus, { now }) });
+        } else if (kind === "radar") {
+          const model = Ars408Radar.fromScenario(world.scenario.sensors, options.seed, spec.name);
+          const config = RadarConfigSchema.parse({ kind: "radar", name: spec.name, input: { candump: { file: SIMULATED_INPUT } } });
+          radars.push({ model, driver: new RadarDriver(config, bus, { now }) });
+        } else {
+          // Topics first: an undeclared sensor name fails before a browser starts.
+          const imageTopic = sensorTopic("camera", spec.name, "image") as CameraImageTopic;
+          const calibrationTopic = sensorTopic("camera", spec.name, "calibration") as CameraCalibrationTopic;
+          const model = await CameraSensor.fromScenario(world.scenario.sensors, { baseDir: options.baseDir, name: spec.name });
+          cameras.push({ model, imageTopic, calibrationTopic });
+        }
+      }
+    } catch (error) {
+      await Promise.all(cameras.map((c) => c.model.close()));
+      throw error;
+    }
+    return new SensorRig(bus, specs, scene, lidars, radars, cameras, world.timeNs);
+  }
+
+  /** base_link → each sensor's frame (frame id = sensor name), for /tf. */
+  transforms(stampNs: bigint): msg.FrameTransform[] {
+    return this.specs.map((s) =>
+      msg.create(msg.FrameTransformSchema, {
+        timestamp: toTimestamp(stampNs),
+        parentFrameId: "base_link",
+        childFrameId: s.name,
+        translation: { x: s.pose.xM, y: s.pose.yM, z: s.pose.zM },
+        rotation: rpyQuaternion(s.pose.rollRad, s.pose.pitchRad, s.pose.yawRad),
+      }),
+    );
+  }
+
+  /** Runs every sensor over the time since the last call (call after each physics step). */
+  async afterStep(world: World): Promise<void> {
+    const tNs = world.timeNs;
+    for (const { model, driver } of this.lidars) {
+      for (const packet of model.scan(world, this.lastScanNs, tNs)) driver.onData(packet.data, packet.stampNs);
+    }
+    this.lastScanNs = tNs;
+    let groundTruth: msg.GroundTruth | undefined;
+    for (const { model, driver } of this.radars) {
+      if (!model.isDue(tNs)) continue;
+      groundTruth ??= world.groundTruth();
+      for (const frame of model.cycle(world, tNs, groundTruth).frames) driver.onFrame(frame, frame.timestampNs ?? tNs);
+    }
+    for (const { model, imageTopic, calibrationTopic } of this.cameras) {
+      if (!model.isDue(tNs)) continue;
+      groundTruth ??= world.groundTruth();
+      const frame = await model.render(world, tNs, groundTruth);
+      this.bus.publish(imageTopic, frame.image, tNs);
+      this.bus.publish(calibrationTopic, frame.calibration, tNs);
+    }
+    if (tNs >= this.nextDiagnosticsNs) {
+      for (const { driver } of this.lidars) this.bus.publish("/diagnostics", driver.diagnostics(tNs), tNs);
+      for (const { driver } of this.radars) this.bus.publish("/diagnostics", driver.diagnostics(tNs), tNs);
+      this.nextDiagnosticsNs = tNs + DIAGNOSTICS_PERIOD_NS;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const { driver } of this.lidars) driver.flush();
+    await Promise.all(this.cameras.map((c) => c.model.close()));
+  }
+}
