@@ -56,6 +56,7 @@ export const TOPICS = {
   "/sensors/radar/front_radar/objects": topic({ name: "/sensors/radar/front_radar/objects", schema: RadarObjectListSchema, rateHz: 13, delivery: "latest", logged: true, description: "ARS408 object list per cycle (about 72 ms), sensor frame" }),
   "/sensors/camera/front_camera/image": topic({ name: "/sensors/camera/front_camera/image", schema: CompressedImageSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera frames, JPEG, capture time" }),
   "/sensors/camera/front_camera/calibration": topic({ name: "/sensors/camera/front_camera/calibration", schema: CameraCalibrationSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera intrinsics from camera_info YAML, with every frame" }),
+  "/sensors/camera/front_camera/image_rect": topic({ name: "/sensors/camera/front_camera/image_rect", schema: CompressedImageSchema, rateHz: 10, delivery: "latest", logged: true, description: "camera frames undistorted by OpenCV (driver option rectify), JPEG" }),
 } as const;
 
 export type TopicName = keyof typeof TOPICS;

@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 say() { echo "[setup] $*" >&2; }
 
-# Debian packages (none are needed by the object-level simulation; sensor models and training add theirs here).
-APT_PACKAGES=(ffmpeg can-utils ${CURB_APT_PACKAGES:-})
+# Debian packages: ffmpeg (camera driver), can-utils (SocketCAN), libopencv-dev (undistortion, colour
+# conversion), chromium (camera model rendering, report screenshots), PyTorch + ONNX (training only).
+APT_PACKAGES=(ffmpeg can-utils libopencv-dev chromium python3-torch python3-onnx ${CURB_APT_PACKAGES:-})
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -29,11 +30,13 @@ fi
 stamp=node_modules/.curb-lock.sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  say "installing npm packages"
+  say "installing npm packages (a first install compiles the OpenCV bindings: about 15 minutes on 2 cores)"
   # onnxruntime-node's installer would try to download CUDA parts: skip it, the CPU binary ships in the package.
   # `npm install`, not `npm ci`: npm 11 records platform-specific optional packages (buf's binaries) in a
   # lockfile that `npm ci` then calls out of sync; `npm install` honours the same lockfile.
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error
+  # @u4/opencv4nodejs builds against Debian's OpenCV (see "opencv4nodejs" in package.json), never its own.
+  OPENCV4NODEJS_DISABLE_AUTOBUILD=1 OPENCV_INCLUDE_DIR=/usr/include/opencv4 OPENCV_LIB_DIR=/usr/lib/x86_64-linux-gnu OPENCV_BIN_DIR=/usr/bin \
+    ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error
   sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
 

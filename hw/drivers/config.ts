@@ -166,9 +166,12 @@ export const CameraConfigSchema = z
       .strict(),
     /** ROS camera_info YAML; without it no calibration is published. */
     calibration: z.string().optional(),
+    /** Also publish each frame undistorted by OpenCV on /sensors/camera/<name>/image_rect (needs `calibration`). */
+    rectify: z.boolean().default(false),
     ...common,
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.rectify || c.calibration !== undefined, { message: "rectify needs a calibration file", path: ["rectify"] });
 export type CameraDriverConfig = z.output<typeof CameraConfigSchema>;
 
 export const DriverConfigSchema = z.discriminatedUnion("kind", [VelodyneConfigSchema, RadarConfigSchema, CameraConfigSchema]);

@@ -14,6 +14,8 @@ export { startCandumpFile, startCanTransport, startRadarSource } from "./radar/s
 export { CameraDriver, decimalSecondsToNs, type CameraDriverOptions } from "./camera/CameraDriver.ts";
 export { parseCameraInfoYaml, toCameraCalibration, CameraInfoYamlSchema, type CameraInfo } from "./camera/cameraInfo.ts";
 export { JpegSplitter, type JpegFrame } from "./camera/JpegSplitter.ts";
+export { Rectifier } from "./camera/Rectifier.ts";
+export { loadOpenCv } from "./camera/opencv.ts";
 export { ffmpegArgs, startFfmpeg } from "./camera/FfmpegSource.ts";
 export { createDriver, driverProcessName, runDriver, type Driver, type RunDriverOptions } from "./run.ts";
 export { backoffMs, Supervisor, type SupervisedProcess } from "./Supervisor.ts";

@@ -6,6 +6,7 @@ import type { DiagnosticStatus } from "../../bus/gen/curb/diagnostics_pb.ts";
 import { McapRecorder } from "../../replay/index.ts";
 import { parseCalibrationYaml } from "../velodyne/calibration.ts";
 import { CameraDriver } from "./camera/CameraDriver.ts";
+import { Rectifier } from "./camera/Rectifier.ts";
 import { type CameraInfo, parseCameraInfoYaml } from "./camera/cameraInfo.ts";
 import { startFfmpeg } from "./camera/FfmpegSource.ts";
 import { wallClockNs } from "./clock.ts";
@@ -70,7 +71,8 @@ export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish
         if (!r.ok) throw new ConfigError(`calibration: ${config.calibration}: ${r.error.message}`);
         info = r.value;
       }
-      const driver = new CameraDriver(config, info, bus, { log });
+      const rectifier = config.rectify && info ? await Rectifier.create(info) : undefined;
+      const driver = new CameraDriver(config, info, bus, { log, rectifier });
       return { driver, source: startFfmpeg(driver, config.input) };
     }
   }

@@ -15,6 +15,7 @@ export type LidarPointsTopic = Extract<TopicName, `/sensors/lidar/${string}/poin
 export type RadarObjectsTopic = Extract<TopicName, `/sensors/radar/${string}/objects`>;
 export type CameraImageTopic = Extract<TopicName, `/sensors/camera/${string}/image`>;
 export type CameraCalibrationTopic = Extract<TopicName, `/sensors/camera/${string}/calibration`>;
+export type CameraRectifiedTopic = Extract<TopicName, `/sensors/camera/${string}/image_rect`>;
 
 /** Sensor names of a kind that have every output row in bus/topics.ts. */
 export function sensorNames(kind: SensorKind): string[] {

@@ -8,9 +8,10 @@ import { CompressedImageSchema } from "../../../bus/gen/foxglove/CompressedImage
 import { msBetween, wallClockNs } from "../clock.ts";
 import type { CameraDriverConfig } from "../config.ts";
 import { DriverHealth } from "../DriverHealth.ts";
-import { type CameraCalibrationTopic, type CameraImageTopic, sensorTopic } from "../sensorTopics.ts";
+import { type CameraCalibrationTopic, type CameraImageTopic, type CameraRectifiedTopic, sensorTopic } from "../sensorTopics.ts";
 import { type CameraInfo, toCameraCalibration } from "./cameraInfo.ts";
 import { type JpegFrame, JpegSplitter } from "./JpegSplitter.ts";
+import type { Rectifier } from "./Rectifier.ts";
 
 /** `[Parsed_showinfo_0 @ 0x…] n:   3 pts:  12288 pts_time:0.1 …` */
 const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(-?\d+(?:\.\d+)?)/;
@@ -28,12 +29,16 @@ export function decimalSecondsToNs(s: string): bigint {
 export interface CameraDriverOptions {
   readonly log?: (message: string) => void;
   readonly now?: () => bigint;
+  /** Undistorts every frame onto /sensors/camera/<name>/image_rect (OpenCV). */
+  readonly rectifier?: Rectifier;
 }
 
 export class CameraDriver {
   readonly health: DriverHealth;
   readonly imageTopic: CameraImageTopic;
   readonly calibrationTopic: CameraCalibrationTopic;
+  readonly rectifiedTopic: CameraRectifiedTopic | undefined;
+  private readonly rectifier: Rectifier | undefined;
   readonly splitter: JpegSplitter;
   frames = 0;
   private readonly pendingFrames: { frame: JpegFrame; wallNs: bigint }[] = [];
@@ -57,6 +62,8 @@ export class CameraDriver {
     this.health = new DriverHealth(`camera/${config.name}`, BigInt(config.staleAfterMs) * 1_000_000n);
     this.imageTopic = sensorTopic("camera", config.name, "image") as CameraImageTopic;
     this.calibrationTopic = sensorTopic("camera", config.name, "calibration") as CameraCalibrationTopic;
+    this.rectifier = options.rectifier;
+    this.rectifiedTopic = this.rectifier ? (sensorTopic("camera", config.name, "image_rect") as CameraRectifiedTopic) : undefined;
     this.splitter = new JpegSplitter(
       (frame) => {
         this.pendingFrames.push({ frame, wallNs: this.now() });
@@ -123,6 +130,15 @@ export class CameraDriver {
       }
       this.bus.publish(this.calibrationTopic, toCameraCalibration(cal, stampNs, frameId), stampNs);
       this.health.published(this.calibrationTopic, stampNs, msBetween(inputWallNs, this.now()));
+    }
+    if (this.rectifier && this.rectifiedTopic) {
+      try {
+        const data = this.rectifier.rectifyJpeg(frame.data);
+        this.bus.publish(this.rectifiedTopic, create(CompressedImageSchema, { timestamp: toTimestamp(stampNs), frameId, data, format: "jpeg" }), stampNs);
+        this.health.published(this.rectifiedTopic, stampNs, msBetween(inputWallNs, this.now()));
+      } catch (e) {
+        this.health.decodeError({ code: "rectify", message: e instanceof Error ? e.message : String(e) });
+      }
     }
     this.health.values.set("image_size", `${frame.width}x${frame.height}`);
     this.frames++;
