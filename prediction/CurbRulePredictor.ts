@@ -3,6 +3,7 @@
 import { msg } from "../bus/index.ts";
 import { parsePredictionParams, type PredictionParams, type PredictionParamsInput } from "./params.ts";
 import { StreetGeometry } from "./StreetGeometry.ts";
+import { constantVelocityPath } from "./constantVelocityPath.ts";
 
 /** What the curb rule sees of one pedestrian (also useful for debugging and tests). */
 export interface CurbAssessment {
@@ -47,7 +48,7 @@ export class CurbRulePredictor {
       const agent = msg.create(msg.AgentPredictionSchema, {
         trackId: t.id,
         objectClass: t.objectClass,
-        paths: [this.constantVelocityPath(t)],
+        paths: [constantVelocityPath(t, p.pathHorizonS, p.pathStepS)],
       });
       if (t.objectClass === msg.ObjectClass.PEDESTRIAN && this.street) {
         const a = this.assess(t);
@@ -110,16 +111,5 @@ export class CurbRulePredictor {
     if (a.entryTimeS <= horizonS) return a.nearCurb ? p.probabilityCurbRule : p.probabilityCvOnly;
     if (a.nearCurb) return p.probabilityCurbRuleLate;
     return p.probabilityLow;
-  }
-
-  private constantVelocityPath(t: msg.Track): msg.PredictedPath {
-    const p = this.params;
-    const n = Math.max(1, Math.round(p.pathHorizonS / p.pathStepS));
-    const points: msg.Point2[] = new Array(n);
-    for (let k = 1; k <= n; k++) {
-      const s = k * p.pathStepS;
-      points[k - 1] = msg.create(msg.Point2Schema, { x: t.xM + t.vxMps * s, y: t.yM + t.vyMps * s });
-    }
-    return msg.create(msg.PredictedPathSchema, { probability: 1, dtS: p.pathStepS, points });
   }
 }

@@ -1,4 +1,4 @@
-// prediction/ offers: the constant-velocity + curb-rule predictor (paths for every track, P(jaywalk
+// prediction/ offers: the constant-velocity + curb-rule predictor and the learned intent model (paths for every track, P(jaywalk
 // within h) for pedestrians), its bus node, its parameters, and pure map geometry used by planning too.
 export { CurbRulePredictor, type CurbAssessment } from "./CurbRulePredictor.ts";
 export { startPredictionNode, PREDICTION_NODE_NAME, type PredictionNode } from "./PredictionNode.ts";
@@ -7,3 +7,5 @@ export {
 } from "./params.ts";
 export { StreetGeometry, type CurbQuery } from "./StreetGeometry.ts";
 export * from "./geometry.ts";
+export { registerAsyncWork, settleAsyncWork } from "./asyncWork.ts";
+export * from "./intent/index.ts";

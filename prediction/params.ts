@@ -32,6 +32,12 @@ export const PredictionParamsSchema = z.strictObject({
   decisionHorizonS: z.number().positive().default(1),
   decisionThreshold: probability.default(0.5),
   predictorName: z.string().default("cv_curb_rule"),
+  /** Which predictor the stack runs: the curb rule, or the learned CNN+GRU intent model (prediction/intent). */
+  predictor: z.enum(["cv_curb_rule", "intent_cnn_gru"]).default("cv_curb_rule"),
+  /** intent_cnn_gru: the model card (beside its two ONNX graphs); relative paths are from the project root. */
+  intentModelCard: z.string().default("models/intent.card.json"),
+  /** intent_cnn_gru: onnxruntime intra-op threads. */
+  intentThreads: z.number().int().positive().max(16).default(1),
 });
 
 export type PredictionParams = z.output<typeof PredictionParamsSchema>;

@@ -1,0 +1,101 @@
+// Quality measures for P(jaywalk within h): pure functions on parallel arrays of labels (0/1) and
+// probabilities.
+
+export interface BinaryMetrics {
+  n: number;
+  positives: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** ROC-AUC (ties averaged); NaN when one class is absent. */
+  rocAuc: number;
+  /** Expected calibration error over `bins` equal-width probability bins. */
+  ece: number;
+}
+
+export function rocAuc(labels: ArrayLike<number>, probs: ArrayLike<number>): number {
+  const n = labels.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[a] - probs[b]);
+  let pos = 0;
+  for (let i = 0; i < n; i++) pos += labels[i] ? 1 : 0;
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return NaN;
+  let rankSum = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && probs[idx[j + 1]] === probs[idx[i]]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (labels[idx[k]]) rankSum += rank;
+    i = j + 1;
+  }
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+export function expectedCalibrationError(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): number {
+  const count = new Float64Array(bins), sumP = new Float64Array(bins), sumY = new Float64Array(bins);
+  for (let i = 0; i < labels.length; i++) {
+    const b = Math.min(bins - 1, Math.floor(probs[i] * bins));
+    count[b]++;
+    sumP[b] += probs[i];
+    sumY[b] += labels[i] ? 1 : 0;
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += (count[b] / labels.length) * Math.abs(sumP[b] / count[b] - sumY[b] / count[b]);
+  return ece;
+}
+
+export function binaryMetrics(labels: ArrayLike<number>, probs: ArrayLike<number>, threshold = 0.5): BinaryMetrics {
+  let tp = 0, fp = 0, fn = 0, pos = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i] ? 1 : 0;
+    const yhat = probs[i] >= threshold ? 1 : 0;
+    pos += y;
+    if (y && yhat) tp++;
+    else if (!y && yhat) fp++;
+    else if (y && !yhat) fn++;
+  }
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = tp + fn ? tp / (tp + fn) : 0;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { n: labels.length, positives: pos, precision, recall, f1, rocAuc: rocAuc(labels, probs), ece: expectedCalibrationError(labels, probs) };
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1) + 0.5)))];
+}
+
+/**
+ * Warning lead time of one jaywalker: frames (times tS, probabilities p) before its road entry at
+ * entryS. The warning starts at the earliest frame from which p stays ≥ threshold up to the last frame
+ * before the entry; lead = entryS − that time. Undefined (a miss) when the last pre-entry frame is below
+ * the threshold or there is no pre-entry frame.
+ */
+export function warningLeadTimeS(tS: ArrayLike<number>, p: ArrayLike<number>, entryS: number, threshold: number): number | undefined {
+  let last = -1;
+  for (let i = 0; i < tS.length; i++) if (tS[i] < entryS) last = i;
+  if (last < 0 || p[last] < threshold) return undefined;
+  let k = last;
+  while (k > 0 && tS[k - 1] < entryS && p[k - 1] >= threshold) k--;
+  return entryS - tS[k];
+}
+
+/** Rising edges of p ≥ threshold (a warning raised) in one sequence. */
+export function warningOnsets(p: ArrayLike<number>, threshold: number): number {
+  let n = 0;
+  let on = false;
+  for (let i = 0; i < p.length; i++) {
+    const now = p[i] >= threshold;
+    if (now && !on) n++;
+    on = now;
+  }
+  return n;
+}

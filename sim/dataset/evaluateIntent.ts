@@ -1,0 +1,307 @@
+// `curb eval intent`: the intent model and its baselines on the same held-out data, per horizon:
+// precision, recall, F1, ROC-AUC, expected calibration error; warning lead time before the curb is
+// left; false warnings per hour for pedestrians who never cross; and a raster-channel ablation
+// (one channel zeroed at a time, same weights). Writes eval.json and eval.txt.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { InferenceSession } from "onnxruntime-node";
+import { msg } from "../../bus/index.ts";
+import {
+  binaryMetrics, type BinaryMetrics, CurbRulePredictor, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  StreetGeometry, warningLeadTimeS, warningOnsets,
+} from "../../prediction/index.ts";
+import { findScenario } from "../scenarios/index.ts";
+import { World } from "../world/index.ts";
+import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
+import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
+import { type LoadedDataset, readDataset } from "./datasetFiles.ts";
+
+export interface EvalOptions {
+  /** An existing dataset folder; otherwise one is built from suite/variants/seedBase/variation into out/data. */
+  data?: string;
+  suite: string;
+  variants: number;
+  seedBase: number;
+  variation: DatasetOptions["variation"];
+  model: string;
+  /** The kinematic-only GRU (trained with --no-raster); skipped when its card does not exist. */
+  kinematicModel?: string;
+  out: string;
+  threshold: number;
+  ablation: boolean;
+  /** Record the headline numbers in the model card (`quality.evaluations[]`). */
+  updateCard?: boolean;
+  quiet?: boolean;
+}
+
+type Probs = Float32Array; // [n × H], dataset order
+
+export interface LeadTime { horizonS: number; threshold: number; jaywalkers: number; warned: number; medianS: number; p10S: number; p90S: number }
+
+export interface PredictorReport {
+  name: string;
+  /** Per horizon ("1s"): metrics on frames before the jaywalk entry ("preEntry") and on every frame ("all"). */
+  horizons: Record<string, { preEntry: BinaryMetrics; all: BinaryMetrics }>;
+  /** Warning lead time on the decision horizon's probability (1 s). */
+  leadTime: LeadTime;
+  /** The same for every horizon's probability. */
+  leadTimeByHorizon: LeadTime[];
+  falseWarnings: { nonCrossers: number; hours: number; warnings: number; perHour: number };
+}
+
+const H = RASTER_SPEC.horizonsS.length;
+const M = META_COLUMNS.length;
+const col = (name: (typeof META_COLUMNS)[number]) => META_COLUMNS.indexOf(name);
+
+/** Runs the full-sequence graph over every sequence; `zeroChannel` blanks one raster channel (ablation). */
+async function runFullGraph(session: InferenceSession, usesRaster: boolean, ds: LoadedDataset, zeroChannel = -1): Promise<Probs> {
+  const ort = await import("onnxruntime-node");
+  const R = RASTER_SPEC.channels.length * RASTER_SPEC.sizePx * RASTER_SPEC.sizePx;
+  const plane = RASTER_SPEC.sizePx * RASTER_SPEC.sizePx;
+  const F = RASTER_SPEC.features.length;
+  const S = RASTER_SPEC.sizePx;
+  const out = new Float32Array(ds.n * H);
+  const maxLen = Math.max(1, ...ds.sequences.map((s) => s.length));
+  const buf = new Float32Array(maxLen * R);
+  for (const s of ds.sequences) {
+    const T = s.length;
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+      features: new ort.Tensor("float32", ds.features.slice(s.start * F, (s.start + T) * F), [1, T, F]),
+    };
+    if (usesRaster) {
+      const src = ds.rasters.subarray(s.start * R, (s.start + T) * R);
+      for (let i = 0; i < T * R; i++) buf[i] = src[i] / 255;
+      if (zeroChannel >= 0) for (let t = 0; t < T; t++) buf.fill(0, t * R + zeroChannel * plane, t * R + (zeroChannel + 1) * plane);
+      feeds.rasters = new ort.Tensor("float32", buf.subarray(0, T * R), [1, T, RASTER_SPEC.channels.length, S, S]);
+    }
+    const r = await session.run(feeds);
+    out.set(r.probabilities.data as Float32Array, s.start * H);
+  }
+  return out;
+}
+
+function trackAt(ds: LoadedDataset, i: number): msg.Track {
+  const t = ds.tracks.subarray(i * TRACK_COLUMNS.length, (i + 1) * TRACK_COLUMNS.length);
+  return msg.create(msg.TrackSchema, { id: 0, objectClass: msg.ObjectClass.PEDESTRIAN, xM: t[0], yM: t[1], vxMps: t[2], vyMps: t[3], yawRad: t[4], lengthM: 0.5, widthM: 0.5 });
+}
+
+function mapFor(scenario: string, seed: number, cache: Map<string, msg.StreetMap>): msg.StreetMap {
+  let m = cache.get(scenario);
+  if (!m) cache.set(scenario, (m = new World(findScenario(scenario), seed).streetMap()));
+  return m;
+}
+
+/** The constant-velocity + curb-rule predictor (the stack's first version) on the recorded tracks. */
+function curbRuleProbs(ds: LoadedDataset): Probs {
+  const out = new Float32Array(ds.n * H);
+  const cache = new Map<string, msg.StreetMap>();
+  const predictor = new CurbRulePredictor();
+  let mapName = "";
+  for (const s of ds.sequences) {
+    if (s.scenario !== mapName) { predictor.setMap(mapFor(s.scenario, s.seed, cache)); mapName = s.scenario; }
+    for (let i = s.start; i < s.start + s.length; i++) {
+      const a = predictor.assess(trackAt(ds, i));
+      RASTER_SPEC.horizonsS.forEach((h, k) => (out[i * H + k] = predictor.probability(a, h)));
+    }
+  }
+  return out;
+}
+
+/**
+ * A crosswalk rule in the style of Autoware's map-based prediction and crosswalk module: crossing intent
+ * is attributed to a crosswalk when the pedestrian is near one (→ not jaywalking); elsewhere the
+ * constant-velocity path decides (enters the road within h ⇒ 1); a pedestrian standing at the curb is a
+ * possible crosser (0.5) until a stop timeout, then ignored (0). Already on the road outside a crosswalk ⇒ 1.
+ */
+export const CROSSWALK_RULE = Object.freeze({ crosswalkVicinityM: 2, curbNearM: 1.5, standingSpeedMps: 0.3, stopTimeoutS: 2, stepS: 0.05 });
+
+function crosswalkRuleProbs(ds: LoadedDataset): Probs {
+  const R = CROSSWALK_RULE;
+  const out = new Float32Array(ds.n * H);
+  const cache = new Map<string, msg.StreetMap>();
+  let street: StreetGeometry | undefined;
+  let mapName = "";
+  const dt = 1 / RASTER_SPEC.rateHz;
+  for (const s of ds.sequences) {
+    if (s.scenario !== mapName || !street) { street = new StreetGeometry(mapFor(s.scenario, s.seed, cache)); mapName = s.scenario; }
+    const cw = street.map.crosswalks.map((c) => c.points);
+    let standingS = 0;
+    for (let i = s.start; i < s.start + s.length; i++) {
+      const t = trackAt(ds, i);
+      const speed = Math.hypot(t.vxMps, t.vyMps);
+      standingS = speed < R.standingSpeedMps ? standingS + dt : 0;
+      const nearCrosswalk = cw.some((poly) => {
+        let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+        for (const p of poly) { x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y); }
+        const dx = Math.max(x0 - t.xM, 0, t.xM - x1), dy = Math.max(y0 - t.yM, 0, t.yM - y1);
+        return Math.hypot(dx, dy) <= R.crosswalkVicinityM;
+      });
+      const onRoad = street.onRoad(t.xM, t.yM);
+      RASTER_SPEC.horizonsS.forEach((h, k) => {
+        let p = 0;
+        if (onRoad) p = street!.inCrosswalk(t.xM, t.yM) ? 0 : 1;
+        else if (nearCrosswalk) p = 0;
+        else if (speed < R.standingSpeedMps) p = street!.nearestCurb(t.xM, t.yM).distanceM <= R.curbNearM && standingS < R.stopTimeoutS ? 0.5 : 0;
+        else {
+          for (let u = R.stepS; u <= h + 1e-9; u += R.stepS) {
+            const x = t.xM + t.vxMps * u, y = t.yM + t.vyMps * u;
+            if (street!.onRoad(x, y)) { p = street!.inCrosswalk(x, y) ? 0 : 1; break; }
+          }
+        }
+        out[i * H + k] = p;
+      });
+    }
+  }
+  return out;
+}
+
+export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, threshold: number, decisionHorizonS = 1): PredictorReport {
+  const pre: number[] = [];
+  for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
+  const horizons: PredictorReport["horizons"] = {};
+  RASTER_SPEC.horizonsS.forEach((h, k) => {
+    const yAll = new Uint8Array(ds.n), pAll = new Float32Array(ds.n);
+    for (let i = 0; i < ds.n; i++) { yAll[i] = ds.labels[i * H + k]; pAll[i] = probs[i * H + k]; }
+    const yPre = pre.map((i) => yAll[i]), pPre = pre.map((i) => pAll[i]);
+    horizons[`${h}s`] = { preEntry: binaryMetrics(yPre, pPre, threshold), all: binaryMetrics(yAll, pAll, threshold) };
+  });
+  const lead = (kd: number): LeadTime => {
+    const leads: number[] = [];
+    let jaywalkers = 0;
+    for (const s of ds.sequences) {
+      const tS: number[] = [], p: number[] = [];
+      let entry = NaN;
+      for (let i = s.start; i < s.start + s.length; i++) {
+        tS.push(ds.meta[i * M + col("t_s")]);
+        p.push(probs[i * H + kd]);
+        const tte = ds.meta[i * M + col("time_to_entry_s")];
+        if (Number.isFinite(tte)) entry = ds.meta[i * M + col("t_s")] + tte;
+      }
+      if (s.willJaywalk && Number.isFinite(entry) && tS[0] < entry) {
+        jaywalkers++;
+        const l = warningLeadTimeS(tS, p, entry, threshold);
+        if (l !== undefined) leads.push(l);
+      }
+    }
+    return { horizonS: RASTER_SPEC.horizonsS[kd], threshold, jaywalkers, warned: leads.length, medianS: median(leads), p10S: quantile(leads, 0.1), p90S: quantile(leads, 0.9) };
+  };
+  const kd = RASTER_SPEC.horizonsS.indexOf(decisionHorizonS);
+  let onsets = 0, hours = 0, nonCrossers = 0;
+  for (const s of ds.sequences) {
+    if (s.willCross) continue;
+    const p: number[] = [];
+    for (let i = s.start; i < s.start + s.length; i++) p.push(probs[i * H + kd]);
+    nonCrossers++;
+    onsets += warningOnsets(p, threshold);
+    hours += s.length / RASTER_SPEC.rateHz / 3600;
+  }
+  return {
+    name,
+    horizons,
+    leadTime: lead(kd),
+    leadTimeByHorizon: RASTER_SPEC.horizonsS.map((_, k) => lead(k)),
+    falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
+  };
+}
+
+export interface EvalReport {
+  data: unknown;
+  model: string;
+  threshold: number;
+  predictors: PredictorReport[];
+  ablation: { channel: string; rocAuc1sPreEntry: number; f11sAll: number; f11sPreEntry: number }[];
+}
+
+const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
+
+export function formatEvalTable(r: EvalReport): string {
+  const lines: string[] = [];
+  lines.push(`intent evaluation — threshold ${r.threshold}; preEntry = frames before the jaywalk road entry (anticipation), all = every frame`);
+  lines.push("");
+  lines.push(`${"predictor".padEnd(22)} ${"h".padStart(4)} | ${"AUC pre".padStart(7)} ${"F1 pre".padStart(7)} ${"P pre".padStart(7)} ${"R pre".padStart(7)} | ${"AUC all".padStart(7)} ${"F1 all".padStart(7)} ${"ECE all".padStart(7)}`);
+  for (const p of r.predictors) {
+    for (const [h, m] of Object.entries(p.horizons)) {
+      lines.push(`${p.name.padEnd(22)} ${h.padStart(4)} | ${f3(m.preEntry.rocAuc).padStart(7)} ${f3(m.preEntry.f1).padStart(7)} ${f3(m.preEntry.precision).padStart(7)} ${f3(m.preEntry.recall).padStart(7)} | ${f3(m.all.rocAuc).padStart(7)} ${f3(m.all.f1).padStart(7)} ${f3(m.all.ece).padStart(7)}`);
+    }
+  }
+  lines.push("");
+  lines.push(`${"predictor".padEnd(22)} | lead time @1 s (median, p10, p90) | warned/jaywalkers | false warnings/h (non-crossers) | median lead per horizon`);
+  for (const p of r.predictors) {
+    const l = p.leadTime;
+    lines.push(`${p.name.padEnd(22)} | ${f3(l.medianS)} s, ${f3(l.p10S)} s, ${f3(l.p90S)} s`.padEnd(60) + `| ${l.warned}/${l.jaywalkers}`.padEnd(20) + `| ${f3(p.falseWarnings.perHour)} (${p.falseWarnings.warnings} in ${f3(p.falseWarnings.hours)} h)`.padEnd(33) +
+      `| ${p.leadTimeByHorizon.map((l) => `${l.horizonS}s: ${f3(l.medianS)}`).join(", ")}`);
+  }
+  if (r.ablation.length) {
+    lines.push("");
+    lines.push("ablation (intent_cnn_gru, one raster channel zeroed at inference, same weights)");
+    lines.push(`${"channel".padEnd(12)} | AUC@1s pre | F1@1s pre | F1@1s all`);
+    for (const a of r.ablation) lines.push(`${a.channel.padEnd(12)} | ${f3(a.rocAuc1sPreEntry).padStart(10)} | ${f3(a.f11sPreEntry).padStart(9)} | ${f3(a.f11sAll).padStart(9)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
+  const out = resolve(opts.out);
+  mkdirSync(out, { recursive: true });
+  let dataDir = opts.data ? resolve(opts.data) : join(out, "data");
+  if (!opts.data) {
+    await buildDataset({ suite: opts.suite, variants: opts.variants, seedBase: opts.seedBase, variation: opts.variation, out: dataDir, quiet: opts.quiet });
+  }
+  const ds = readDataset(dataDir);
+  const predictors: PredictorReport[] = [];
+  const model = await loadIntentGraph(resolveModelPath(opts.model), "full", 2);
+  const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
+  predictors.push(scorePredictor(model.card.model, ds, intentProbs, opts.threshold));
+  if (opts.kinematicModel) {
+    const kin = await loadIntentGraph(resolveModelPath(opts.kinematicModel), "full", 2).catch((e: Error) => {
+      if (!opts.quiet) console.error(`skipping the kinematic GRU baseline: ${e.message}`);
+      return undefined;
+    });
+    if (kin) {
+      predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), opts.threshold));
+      await kin.session.release();
+    }
+  }
+  predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), opts.threshold));
+  predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), opts.threshold));
+  const ablation: EvalReport["ablation"] = [];
+  if (opts.ablation && model.card.usesRaster) {
+    for (let c = 0; c < RASTER_SPEC.channels.length; c++) {
+      const r = scorePredictor("ablation", ds, await runFullGraph(model.session, true, ds, c), opts.threshold);
+      ablation.push({ channel: `-${RASTER_SPEC.channels[c]}`, rocAuc1sPreEntry: r.horizons["1s"].preEntry.rocAuc, f11sPreEntry: r.horizons["1s"].preEntry.f1, f11sAll: r.horizons["1s"].all.f1 });
+    }
+    const base = predictors[0].horizons["1s"];
+    ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
+  }
+  await model.session.release();
+  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, threshold: opts.threshold, predictors, ablation };
+  writeFileSync(join(out, "eval.json"), JSON.stringify(report, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2));
+  writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
+  if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
+  return report;
+}
+
+/** Adds (or replaces, for the same data command) the headline numbers of an evaluation in the card. */
+function recordInCard(cardPath: string, r: EvalReport): void {
+  const card = JSON.parse(readFileSync(cardPath, "utf8")) as { quality?: { evaluations?: unknown[] } };
+  const manifest = (r.data as { manifest?: { command?: string } }).manifest;
+  const entry = {
+    by: "curb eval intent",
+    data: manifest,
+    threshold: r.threshold,
+    predictors: r.predictors.map((p) => ({
+      name: p.name,
+      rocAuc: Object.fromEntries(Object.entries(p.horizons).map(([h, m]) => [h, { preEntry: m.preEntry.rocAuc, all: m.all.rocAuc }])),
+      f1: Object.fromEntries(Object.entries(p.horizons).map(([h, m]) => [h, { preEntry: m.preEntry.f1, all: m.all.f1 }])),
+      ece1s: p.horizons["1s"].all.ece,
+      medianLeadTimeS: Object.fromEntries(p.leadTimeByHorizon.map((l) => [`${l.horizonS}s`, l.medianS])),
+      falseWarningsPerHour: p.falseWarnings.perHour,
+    })),
+  };
+  card.quality ??= {};
+  const list = (card.quality.evaluations ??= []) as { data?: { command?: string } }[];
+  const i = list.findIndex((e) => e.data?.command === manifest?.command);
+  if (i >= 0) list[i] = entry;
+  else list.push(entry);
+  writeFileSync(cardPath, JSON.stringify(card, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 1));
+}

@@ -1,0 +1,6 @@
+// sim/dataset offers: closed-loop runs turned into intent-model training data (BEV raster sequences,
+// kinematic features, jaywalking labels per horizon), the dataset files, and the `curb dataset` command.
+export * from "./collectRun.ts";
+export * from "./datasetFiles.ts";
+export * from "./buildDataset.ts";
+export * from "./evaluateIntent.ts";

@@ -1,0 +1,48 @@
+// CI: the whole recipe end to end on a tiny dataset — curb dataset → train (PyTorch, 1 epoch) → ONNX +
+// card → load in the runtime → streaming equals the full graph → the closed loop runs with it.
+// Skipped (with the reason) when /usr/bin/python3 cannot import torch and onnx.
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { IntentPredictor, readIntentCard, trainIntent, trainingUnavailable } from "../../../prediction/index.ts";
+import { buildDataset, collectRun } from "../../../sim/dataset/index.ts";
+import { runClosedLoop } from "../../../sim/index.ts";
+import { findScenario } from "../../../sim/scenarios/index.ts";
+import { maxStreamVsFullDiff } from "./intentFixture.ts";
+
+const unavailable = trainingUnavailable();
+if (unavailable) console.warn(`skipping the intent training recipe test: ${unavailable}`);
+
+describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "curb-recipe-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("dataset → train → card → streaming = full → closed loop", async () => {
+    const data = join(dir, "data");
+    const header = await buildDataset({
+      suite: "default", variants: 2, seedBase: 900, variation: "suite", out: data, quiet: true,
+      scenarios: ["jaywalk-clear-view", "walk-along-curb", "hesitating-pedestrian"],
+    });
+    expect(header.n).toBeGreaterThan(500);
+    const model = join(dir, "m", "intent.onnx");
+    await trainIntent({ data, out: model, epochs: 1, window: 40, verbose: false });
+    // Deterministic: the same data and seed give the same bytes.
+    const again = join(dir, "m2", "intent.onnx");
+    await trainIntent({ data, out: again, epochs: 1, window: 40, verbose: false });
+    expect(readFileSync(again).equals(readFileSync(model))).toBe(true);
+    const cardPath = join(dir, "m", "intent.card.json");
+    const card = readIntentCard(cardPath); // throws on any mismatch with the rasteriser
+    expect(card.training).toBeDefined();
+    expect(statSync(model).size).toBeLessThan(2_000_000);
+    expect(statSync(join(dir, "m", "intent.step.onnx")).size).toBeLessThan(2_000_000);
+
+    const run = await collectRun(findScenario("jaywalk-clear-view"), 4);
+    expect(await maxStreamVsFullDiff(cardPath, run, 1)).toBeLessThan(1e-4);
+
+    const p = await IntentPredictor.load({ predictor: "intent_cnn_gru", intentModelCard: cardPath });
+    await p.release();
+    const loop = await runClosedLoop(findScenario("walk-along-curb"), { seed: 1, stackParams: { prediction: { predictor: "intent_cnn_gru", intentModelCard: cardPath } } });
+    expect(loop.frames.length).toBeGreaterThan(100);
+  }, 240_000);
+});
