@@ -1,11 +1,14 @@
 // `curb bench`: how fast the object-level closed loop runs (as a multiple of real time) and what
 // each stack stage costs per frame (wall clock, percentiles). Prints JSON; tests check correctness.
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
 import { rerunStack } from "../replay/index.ts";
 import { runClosedLoop } from "./closedLoop.ts";
-import { findSuite, parseScenario, type Scenario } from "./scenarios/index.ts";
+import type { SensorKind } from "./sensorRig.ts";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { findSuite, loadScenarioFile, parseScenario, type Scenario } from "./scenarios/index.ts";
 
 /**
  * The latency budget's case (DESIGN.md): 30 pedestrians and 20 vehicles in view. Pedestrians walk
@@ -63,6 +66,7 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
     stageLatencyMs: {} as Record<string, LatencySummary>,
     crowdedStreet: {} as Record<string, unknown>,
     replay: {} as Record<string, unknown>,
+    withSensors: {} as Record<string, unknown>,
   };
   try {
     // Warm-up so JIT compilation is not billed to the first scenario.
@@ -95,6 +99,19 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
       replayWallS += r.wallSeconds;
     }
     result.replay = { logs: scenarios.length, simSeconds: Math.round(replaySimS * 1000) / 1000, wallSeconds: Math.round(replayWallS * 1000) / 1000, realTimeFactor: Math.round((replaySimS / replayWallS) * 10) / 10, budget: 10 };
+    // Full sensor models (issue 3): the example scenario file's rig — VLP-32C, ARS408, camera (if Chromium is here).
+    const exampleFile = fileURLToPath(new URL("./scenarios/files/example.yaml", import.meta.url));
+    const sensorScenario = loadScenarioFile(exampleFile, opts.seed);
+    const kinds: SensorKind[] = existsSync("/usr/bin/chromium") ? ["lidar", "radar", "camera"] : ["lidar", "radar"];
+    const sensed = await runClosedLoop(sensorScenario, { seed: opts.seed, sensors: kinds, scenarioDir: dirname(exampleFile), logPath: join(dir, "sensors.mcap") });
+    result.withSensors = {
+      scenario: sensorScenario.name,
+      sensors: sensorScenario.sensors.filter((s) => kinds.includes(s.model === "ARS408" ? "radar" : s.model === "camera" ? "camera" : "lidar")).map((s) => `${s.name}:${s.model}`),
+      simSeconds: Math.round(sensed.simDurationS * 1000) / 1000,
+      wallSeconds: Math.round(sensed.wallS * 1000) / 1000,
+      realTimeFactor: Math.round((sensed.simDurationS / sensed.wallS) * 100) / 100,
+      budget: 1,
+    };
     // The DESIGN.md budget: perception + prediction + planning p99 under 50 ms with 30 pedestrians and 20 vehicles.
     const crowd = await runClosedLoop(crowdedStreet(), { seed: opts.seed });
     const perFrame = crowd.frames.map((_, i) => [...crowd.stageLatencies.values()].reduce((sum, values) => sum + (values[i] ?? 0), 0));
