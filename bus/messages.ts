@@ -8,6 +8,7 @@ export * from "./gen/curb/planning_pb.ts";
 export * from "./gen/curb/prediction_pb.ts";
 export * from "./gen/curb/vehicle_pb.ts";
 export * from "./gen/curb/sensors_pb.ts";
+export * from "./gen/curb/sensor_truth_pb.ts";
 export { FrameTransformsSchema, type FrameTransforms } from "./gen/foxglove/FrameTransforms_pb.ts";
 export { FrameTransformSchema, type FrameTransform } from "./gen/foxglove/FrameTransform_pb.ts";
 export { SceneUpdateSchema, type SceneUpdate } from "./gen/foxglove/SceneUpdate_pb.ts";

@@ -5,6 +5,7 @@ import { FrameTransformsSchema } from "./gen/foxglove/FrameTransforms_pb.ts";
 import { SceneUpdateSchema } from "./gen/foxglove/SceneUpdate_pb.ts";
 import { DiagnosticStatusSchema } from "./gen/curb/diagnostics_pb.ts";
 import { GroundTruthSchema } from "./gen/curb/ground_truth_pb.ts";
+import { SensorTruthSchema } from "./gen/curb/sensor_truth_pb.ts";
 import { StreetMapSchema } from "./gen/curb/map_pb.ts";
 import { DetectionListSchema, TrackListSchema } from "./gen/curb/perception_pb.ts";
 import { ControlCommandSchema, TrajectorySchema } from "./gen/curb/planning_pb.ts";
@@ -40,6 +41,7 @@ function topic<D extends DescMessage>(spec: TopicSpec<D>): TopicSpec<D> {
 export const TOPICS = {
   "/map": topic({ name: "/map", schema: StreetMapSchema, rateHz: 0, delivery: "lossless", logged: true, description: "static street map, published once" }),
   "/sim/ground_truth": topic({ name: "/sim/ground_truth", schema: GroundTruthSchema, rateHz: 10, delivery: "latest", logged: true, description: "simulator ground truth: every object, ego, pedestrian intent labels" }),
+  "/sim/sensor_truth": topic({ name: "/sim/sensor_truth", schema: SensorTruthSchema, rateHz: 0, delivery: "latest", logged: true, description: "simulator per-sensor truth: per LiDAR scan, radar cycle and camera frame, each object's visibility from that sensor, LiDAR points, camera box" }),
   "/vehicle/state": topic({ name: "/vehicle/state", schema: VehicleStateSchema, rateHz: 10, delivery: "lossless", logged: true, description: "ego odometry in the map frame" }),
   "/perception/detections": topic({ name: "/perception/detections", schema: DetectionListSchema, rateHz: 10, delivery: "latest", logged: true, description: "per-frame object detections, map frame" }),
   "/perception/tracks": topic({ name: "/perception/tracks", schema: TrackListSchema, rateHz: 10, delivery: "latest", logged: true, description: "tracked objects with velocity, map frame" }),

@@ -61,14 +61,22 @@ program
 
 program
   .command("dataset")
-  .description("intent training data: every scenario of a suite × N seeds through the closed loop, pedestrian BEV raster sequences + labels (see sim/dataset/README.md)")
+  .description("training data: every scenario of a suite × N seeds through the closed loop; --kind intent: pedestrian BEV raster sequences + labels; --kind detection: LiDAR scans and camera frames with 3D/2D box labels (see sim/dataset/README.md)")
+  .addOption(new Option("--kind <kind>", "what data: intent model or detectors").choices(["intent", "detection"]).default("intent"))
   .requiredOption("--suite <name>", "scenario suite, e.g. default, train, val, test")
   .option("--variants <n>", "seeds per scenario", (v) => Number.parseInt(v, 10), 10)
   .option("--seed-base <n>", "first seed", seedArg, 1)
   .addOption(new Option("--variation <kind>", "per-seed variation: the suite's own, or widened").choices(["suite", "wide"]).default("suite"))
   .option("--scenarios <names>", "comma-separated subset of the suite")
   .requiredOption("--out <dir>", "output folder")
-  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; scenarios?: string; out: string }) => {
+  .option("--sensors <kinds>", "detection: sensor kinds to simulate (default lidar, plus camera when /usr/bin/chromium exists)", sensorKindsArg)
+  .action(async (opts: { kind: "intent" | "detection"; suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; scenarios?: string; out: string; sensors?: ("lidar" | "radar" | "camera")[] }) => {
+    if (opts.kind === "detection") {
+      const { buildDetectionDataset } = await import("../sim/index.ts");
+      const manifest = await buildDetectionDataset({ ...opts, scenarios: opts.scenarios?.split(",") });
+      console.log(JSON.stringify({ ...manifest, runs: undefined }, null, 2));
+      return;
+    }
     const { buildDataset } = await import("../sim/index.ts");
     const header = await buildDataset({ ...opts, scenarios: opts.scenarios?.split(",") });
     console.log(JSON.stringify(header.manifest, null, 2));

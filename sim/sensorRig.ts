@@ -1,9 +1,11 @@
 // The scenario's sensor rig in the closed loop. The models emit wire bytes (Velodyne packets, ARS408
 // CAN frames) and the SAME driver classes that read real hardware decode and publish them
 // (hw/drivers), with the sim clock as their clock; the camera publishes its JPEG frames directly.
+// With every sensor output goes its per-sensor ground truth on /sim/sensor_truth (sim/sensorTruth.ts).
 import { type Bus, msg, toTimestamp } from "../bus/index.ts";
 import { type CameraCalibrationTopic, type CameraImageTopic, RadarConfigSchema, RadarDriver, sensorTopic, VelodyneConfigSchema, VelodyneDriver } from "../hw/drivers/index.ts";
-import { Ars408Radar, CameraSensor, createSensorScene, LidarModel, type SensorScene } from "./sensors/index.ts";
+import { Ars408Radar, CameraSensor, createSensorScene, LidarModel, LidarRayLog, type SensorScene } from "./sensors/index.ts";
+import { cameraTruth, LidarScanCounter, LineOfSight, lidarTruth, mountInMap, radarTruth } from "./sensorTruth.ts";
 import type { SensorSpec } from "./scenarios/index.ts";
 import type { World } from "./world/index.ts";
 
@@ -25,17 +27,23 @@ export interface SensorRigOptions {
 }
 
 interface LidarUnit {
+  spec: SensorSpec;
   model: LidarModel;
   driver: VelodyneDriver;
+  /** Returns of the packets of one `scan` call, with their object ids, for the scan's truth. */
+  log: LidarRayLog;
+  counter: LidarScanCounter;
 }
 
 interface CameraUnit {
+  spec: SensorSpec;
   model: CameraSensor;
   imageTopic: CameraImageTopic;
   calibrationTopic: CameraCalibrationTopic;
 }
 
 interface RadarUnit {
+  spec: SensorSpec;
   model: Ars408Radar;
   driver: RadarDriver;
 }
@@ -49,6 +57,9 @@ function rpyQuaternion(roll: number, pitch: number, yaw: number) {
 export class SensorRig {
   private nextDiagnosticsNs = 0n;
   private lastScanNs: bigint;
+  /** The world of the current `afterStep` and its ground truth (computed at most once per step). */
+  private world: World | undefined;
+  private groundTruthNow: msg.GroundTruth | undefined;
 
   private constructor(
     private readonly bus: Bus,
@@ -57,6 +68,7 @@ export class SensorRig {
     private readonly lidars: LidarUnit[],
     private readonly radars: RadarUnit[],
     private readonly cameras: CameraUnit[],
+    private readonly lineOfSight: LineOfSight,
     startNs: bigint,
   ) {
     this.lastScanNs = startNs;
@@ -76,24 +88,33 @@ export class SensorRig {
         if (kind === "lidar") {
           const model = new LidarModel(scene!, { name: spec.name, model: spec.model as never, pose: spec.pose, seed: options.seed, rateHz: spec.rateHz });
           const config = VelodyneConfigSchema.parse({ kind: "velodyne", name: spec.name, model: spec.model, calibration: SIMULATED_INPUT, input: { pcap: { file: SIMULATED_INPUT } } });
-          lidars.push({ model, driver: new VelodyneDriver(config, model.calibration, bus, { now }) });
+          // The driver publishes through this sink; its scan's truth follows each point cloud.
+          const sink: Pick<Bus, "publish"> = {
+            publish: (topic, message, stampNs) => {
+              bus.publish(topic, message, stampNs);
+              if (topic === unit.driver.pointsTopic) rig.publishLidarTruth(unit, stampNs);
+            },
+          };
+          const unit: LidarUnit = { spec, model, driver: new VelodyneDriver(config, model.calibration, sink, { now }), log: new LidarRayLog(1 << 12), counter: new LidarScanCounter(config.cutAngleDeg) };
+          lidars.push(unit);
         } else if (kind === "radar") {
           const model = Ars408Radar.fromScenario(world.scenario.sensors, options.seed, spec.name);
           const config = RadarConfigSchema.parse({ kind: "radar", name: spec.name, input: { candump: { file: SIMULATED_INPUT } } });
-          radars.push({ model, driver: new RadarDriver(config, bus, { now }) });
+          radars.push({ spec, model, driver: new RadarDriver(config, bus, { now }) });
         } else {
           // Topics first: an undeclared sensor name fails before a browser starts.
           const imageTopic = sensorTopic("camera", spec.name, "image") as CameraImageTopic;
           const calibrationTopic = sensorTopic("camera", spec.name, "calibration") as CameraCalibrationTopic;
           const model = await CameraSensor.fromScenario(world.scenario.sensors, { baseDir: options.baseDir, name: spec.name });
-          cameras.push({ model, imageTopic, calibrationTopic });
+          cameras.push({ spec, model, imageTopic, calibrationTopic });
         }
       }
     } catch (error) {
       await Promise.all(cameras.map((c) => c.model.close()));
       throw error;
     }
-    return new SensorRig(bus, specs, scene, lidars, radars, cameras, world.timeNs);
+    const rig = new SensorRig(bus, specs, scene, lidars, radars, cameras, new LineOfSight(world), world.timeNs);
+    return rig;
   }
 
   /** base_link → each sensor's frame (frame id = sensor name), for /tf. */
@@ -112,28 +133,61 @@ export class SensorRig {
   /** Runs every sensor over the time since the last call (call after each physics step). */
   async afterStep(world: World): Promise<void> {
     const tNs = world.timeNs;
-    for (const { model, driver } of this.lidars) {
-      for (const packet of model.scan(world, this.lastScanNs, tNs)) driver.onData(packet.data, packet.stampNs);
+    this.world = world;
+    this.groundTruthNow = undefined;
+    for (const unit of this.lidars) {
+      const { model, driver, log, counter } = unit;
+      log.clear();
+      const packets = model.scan(world, this.lastScanNs, tNs, log);
+      const packetOf = log.column("packet");
+      const azimuth = log.column("azimuth");
+      const objectId = log.column("objectId");
+      let r = 0;
+      for (const packet of packets) {
+        // This packet's returns first, so a scan the driver completes on it has its counts ready.
+        const p = Math.round(Number(packet.stampNs) / model.layout.packetNs);
+        for (; r < log.length && packetOf[r] <= p; r++) counter.add(azimuth[r], objectId[r]);
+        driver.onData(packet.data, packet.stampNs);
+      }
     }
     this.lastScanNs = tNs;
-    let groundTruth: msg.GroundTruth | undefined;
-    for (const { model, driver } of this.radars) {
+    for (const { spec, model, driver } of this.radars) {
       if (!model.isDue(tNs)) continue;
-      groundTruth ??= world.groundTruth();
+      const groundTruth = this.groundTruth();
       for (const frame of model.cycle(world, tNs, groundTruth).frames) driver.onFrame(frame, frame.timestampNs ?? tNs);
+      const mount = mountInMap(groundTruth.ego, spec.pose);
+      this.bus.publish("/sim/sensor_truth", radarTruth(spec.name, spec.pose, tNs, groundTruth, this.lineOfSight.visibilities(groundTruth, mount.x, mount.y)), tNs);
     }
-    for (const { model, imageTopic, calibrationTopic } of this.cameras) {
+    for (const { spec, model, imageTopic, calibrationTopic } of this.cameras) {
       if (!model.isDue(tNs)) continue;
-      groundTruth ??= world.groundTruth();
+      const groundTruth = this.groundTruth();
       const frame = await model.render(world, tNs, groundTruth);
       this.bus.publish(imageTopic, frame.image, tNs);
       this.bus.publish(calibrationTopic, frame.calibration, tNs);
+      const mount = mountInMap(groundTruth.ego, spec.pose);
+      this.bus.publish("/sim/sensor_truth", cameraTruth(spec.name, tNs, groundTruth, this.lineOfSight.visibilities(groundTruth, mount.x, mount.y), frame.boxes), tNs);
     }
     if (tNs >= this.nextDiagnosticsNs) {
       for (const { driver } of this.lidars) this.bus.publish("/diagnostics", driver.diagnostics(tNs), tNs);
       for (const { driver } of this.radars) this.bus.publish("/diagnostics", driver.diagnostics(tNs), tNs);
       this.nextDiagnosticsNs = tNs + DIAGNOSTICS_PERIOD_NS;
     }
+  }
+
+  private groundTruth(): msg.GroundTruth {
+    this.groundTruthNow ??= this.world!.groundTruth();
+    return this.groundTruthNow;
+  }
+
+  /** Called right after a LiDAR's driver published a scan's cloud: that scan's per-object truth. */
+  private publishLidarTruth(unit: LidarUnit, stampNs: bigint): void {
+    const counts = unit.counter.take();
+    if (!this.world) return;
+    // Visibility and boxes at the end of the scan (the world's current instant).
+    const gt = this.groundTruth();
+    const mount = mountInMap(gt.ego, unit.spec.pose);
+    const visibility = this.lineOfSight.visibilities(gt, mount.x, mount.y);
+    this.bus.publish("/sim/sensor_truth", lidarTruth(unit.spec.name, unit.spec.pose, stampNs, gt, visibility, counts, mount, unit.model.maxRangeM), stampNs);
   }
 
   async close(): Promise<void> {

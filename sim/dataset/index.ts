@@ -4,3 +4,4 @@ export * from "./collectRun.ts";
 export * from "./datasetFiles.ts";
 export * from "./buildDataset.ts";
 export * from "./evaluateIntent.ts";
+export * from "./detectionDataset.ts";

@@ -227,7 +227,7 @@ export class World {
 }
 
 /** Axis-aligned bounds of a polygon as a box (buildings are rectangles). */
-function polygonBounds(poly: readonly Vec2[]): Box2 {
+export function polygonBounds(poly: readonly Vec2[]): Box2 {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
