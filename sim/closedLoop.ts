@@ -129,6 +129,7 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
         world.stepNs(physicsStepNs, command);
         await rig?.afterStep(world);
       }
+      await rig?.endOfFrame();
     }
   } finally {
     await rig?.close();

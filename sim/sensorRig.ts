@@ -4,7 +4,7 @@
 // With every sensor output goes its per-sensor ground truth on /sim/sensor_truth (sim/sensorTruth.ts).
 import { type Bus, msg, toTimestamp } from "../bus/index.ts";
 import { type CameraCalibrationTopic, type CameraImageTopic, RadarConfigSchema, RadarDriver, sensorTopic, VelodyneConfigSchema, VelodyneDriver } from "../hw/drivers/index.ts";
-import { Ars408Radar, CameraSensor, createSensorScene, LidarModel, LidarRayLog, type SensorScene } from "./sensors/index.ts";
+import { Ars408Radar, type CameraFrame, CameraSensor, createSensorScene, LidarHitBuffer, LidarModel, type SensorScene } from "./sensors/index.ts";
 import { cameraTruth, LidarScanCounter, LineOfSight, lidarTruth, mountInMap, radarTruth } from "./sensorTruth.ts";
 import type { SensorSpec } from "./scenarios/index.ts";
 import type { World } from "./world/index.ts";
@@ -31,7 +31,7 @@ interface LidarUnit {
   model: LidarModel;
   driver: VelodyneDriver;
   /** Returns of the packets of one `scan` call, with their object ids, for the scan's truth. */
-  log: LidarRayLog;
+  hits: LidarHitBuffer;
   counter: LidarScanCounter;
 }
 
@@ -40,6 +40,10 @@ interface CameraUnit {
   model: CameraSensor;
   imageTopic: CameraImageTopic;
   calibrationTopic: CameraCalibrationTopic;
+  /** The first render loads the scene into the page and is awaited where it starts. */
+  primed: boolean;
+  /** A render in flight (Chromium draws while the LiDAR casts rays), published by `endOfFrame`. */
+  pending?: { tNs: bigint; groundTruth: msg.GroundTruth; frame: Promise<CameraFrame> };
 }
 
 interface RadarUnit {
@@ -95,7 +99,7 @@ export class SensorRig {
               if (topic === unit.driver.pointsTopic) rig.publishLidarTruth(unit, stampNs);
             },
           };
-          const unit: LidarUnit = { spec, model, driver: new VelodyneDriver(config, model.calibration, sink, { now }), log: new LidarRayLog(1 << 12), counter: new LidarScanCounter(config.cutAngleDeg) };
+          const unit: LidarUnit = { spec, model, driver: new VelodyneDriver(config, model.calibration, sink, { now }), hits: new LidarHitBuffer(), counter: new LidarScanCounter(config.cutAngleDeg) };
           lidars.push(unit);
         } else if (kind === "radar") {
           const model = Ars408Radar.fromScenario(world.scenario.sensors, options.seed, spec.name);
@@ -106,7 +110,7 @@ export class SensorRig {
           const imageTopic = sensorTopic("camera", spec.name, "image") as CameraImageTopic;
           const calibrationTopic = sensorTopic("camera", spec.name, "calibration") as CameraCalibrationTopic;
           const model = await CameraSensor.fromScenario(world.scenario.sensors, { baseDir: options.baseDir, name: spec.name });
-          cameras.push({ spec, model, imageTopic, calibrationTopic });
+          cameras.push({ spec, model, imageTopic, calibrationTopic, primed: false });
         }
       }
     } catch (error) {
@@ -136,17 +140,15 @@ export class SensorRig {
     this.world = world;
     this.groundTruthNow = undefined;
     for (const unit of this.lidars) {
-      const { model, driver, log, counter } = unit;
-      log.clear();
-      const packets = model.scan(world, this.lastScanNs, tNs, log);
-      const packetOf = log.column("packet");
-      const azimuth = log.column("azimuth");
-      const objectId = log.column("objectId");
+      const { model, driver, hits, counter } = unit;
+      hits.clear();
+      const packets = model.scan(world, this.lastScanNs, tNs, undefined, hits);
+      const { packet: packetOf, azimuth, objectId } = hits;
       let r = 0;
       for (const packet of packets) {
         // This packet's returns first, so a scan the driver completes on it has its counts ready.
         const p = Math.round(Number(packet.stampNs) / model.layout.packetNs);
-        for (; r < log.length && packetOf[r] <= p; r++) counter.add(azimuth[r], objectId[r]);
+        for (; r < hits.length && packetOf[r] <= p; r++) counter.add(azimuth[r], objectId[r]);
         driver.onData(packet.data, packet.stampNs);
       }
     }
@@ -158,20 +160,42 @@ export class SensorRig {
       const mount = mountInMap(groundTruth.ego, spec.pose);
       this.bus.publish("/sim/sensor_truth", radarTruth(spec.name, spec.pose, tNs, groundTruth, this.lineOfSight.visibilities(groundTruth, mount.x, mount.y)), tNs);
     }
-    for (const { spec, model, imageTopic, calibrationTopic } of this.cameras) {
-      if (!model.isDue(tNs)) continue;
+    for (const camera of this.cameras) {
+      if (camera.pending || !camera.model.isDue(tNs)) continue;
       const groundTruth = this.groundTruth();
-      const frame = await model.render(world, tNs, groundTruth);
-      this.bus.publish(imageTopic, frame.image, tNs);
-      this.bus.publish(calibrationTopic, frame.calibration, tNs);
-      const mount = mountInMap(groundTruth.ego, spec.pose);
-      this.bus.publish("/sim/sensor_truth", cameraTruth(spec.name, tNs, groundTruth, this.lineOfSight.visibilities(groundTruth, mount.x, mount.y), frame.boxes), tNs);
+      // render() reads the world and copies the poses before its first await, so the world may step on.
+      const frame = camera.model.render(world, tNs, groundTruth);
+      camera.pending = { tNs, groundTruth, frame };
+      if (!camera.primed) {
+        camera.primed = true;
+        await this.publishCamera(camera);
+      }
     }
     if (tNs >= this.nextDiagnosticsNs) {
       for (const { driver } of this.lidars) this.bus.publish("/diagnostics", driver.diagnostics(tNs), tNs);
       for (const { driver } of this.radars) this.bus.publish("/diagnostics", driver.diagnostics(tNs), tNs);
       this.nextDiagnosticsNs = tNs + DIAGNOSTICS_PERIOD_NS;
     }
+  }
+
+  /**
+   * Publishes the camera frames rendered during this frame period. The closed loop calls it once per
+   * stack frame, so images land at a fixed point of the loop whatever the render took: deterministic.
+   */
+  async endOfFrame(): Promise<void> {
+    for (const camera of this.cameras) await this.publishCamera(camera);
+  }
+
+  private async publishCamera(camera: CameraUnit): Promise<void> {
+    const pending = camera.pending;
+    if (!pending) return;
+    const frame = await pending.frame;
+    camera.pending = undefined;
+    const { tNs, groundTruth } = pending;
+    this.bus.publish(camera.imageTopic, frame.image, tNs);
+    this.bus.publish(camera.calibrationTopic, frame.calibration, tNs);
+    const mount = mountInMap(groundTruth.ego, camera.spec.pose);
+    this.bus.publish("/sim/sensor_truth", cameraTruth(camera.spec.name, tNs, groundTruth, this.lineOfSight.visibilities(groundTruth, mount.x, mount.y), frame.boxes), tNs);
   }
 
   private groundTruth(): msg.GroundTruth {
@@ -191,6 +215,7 @@ export class SensorRig {
   }
 
   async close(): Promise<void> {
+    await this.endOfFrame();
     for (const { driver } of this.lidars) driver.flush();
     await Promise.all(this.cameras.map((c) => c.model.close()));
   }

@@ -7,6 +7,7 @@ export { BvhRaycast } from "./scene/BvhRaycast.ts";
 export { LidarModel, type LidarOptions, type LidarNoiseParams, type LidarPacket, type SensorPose } from "./lidar/LidarModel.ts";
 export { LIDAR_MODELS, isLidarModel, loadLidarCalibration, calibrationDir, type LidarModelName, type LidarModelInfo } from "./lidar/lidarModels.ts";
 export { LidarRayLog, type LidarReturn } from "./lidar/LidarRayLog.ts";
+export { LidarHitBuffer } from "./lidar/LidarHitBuffer.ts";
 export { lidarPcap, sendLidarPackets } from "./lidar/output.ts";
 // Radar (ARS408 object list → CAN frames) and camera (three.js in headless Chromium → JPEG).
 export * from "./radar/index.ts";

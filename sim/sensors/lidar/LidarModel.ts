@@ -20,6 +20,7 @@ import { encodeDataPacket, firingAzimuths, firingLayout, type FiringLayout } fro
 import { SceneRaycaster, createRayHit, type RayHit } from "../scene/SceneRaycaster.ts";
 import type { SensorScene } from "../scene/SensorScene.ts";
 import { LIDAR_MODELS, loadLidarCalibration, type LidarModelName } from "./lidarModels.ts";
+import type { LidarHitBuffer } from "./LidarHitBuffer.ts";
 import { LidarRayLog } from "./LidarRayLog.ts";
 
 /** Mounting pose in `base_link` (footprint centre on the ground, x forward, y left, z up); ROS fixed-axis roll, pitch, yaw. */
@@ -184,9 +185,10 @@ export class LidarModel {
    * The data packets whose first firing falls in [fromNs, toNs), in order. Call it after stepping
    * the world to `toNs` (the dynamic objects are taken where the world has them now); consecutive
    * calls over adjacent intervals give one continuous packet stream. `log` (tests, tools) receives
-   * every return: ray, hit object, range before and after quantisation.
+   * every return: ray, hit object, range before and after quantisation; `hits` only the packet,
+   * azimuth and object of each return (cheap: the closed loop's per-object ground truth).
    */
-  scan(world: World, fromNs: bigint, toNs: bigint, log?: LidarRayLog): LidarPacket[] {
+  scan(world: World, fromNs: bigint, toNs: bigint, log?: LidarRayLog, hits?: LidarHitBuffer): LidarPacket[] {
     if (toNs < fromNs) throw new Error(`scan interval [${fromNs}, ${toNs}) is reversed`);
     const scene = this.sensorScene;
     if (scene.timeNs !== world.timeNs) scene.update(world);
@@ -196,7 +198,7 @@ export class LidarModel {
     const first = (fromNs + pNs - 1n) / pNs;
     const end = (toNs + pNs - 1n) / pNs;
     const packets: LidarPacket[] = [];
-    for (let p = first; p < end; p++) packets.push(this.packet(Number(p), log));
+    for (let p = first; p < end; p++) packets.push(this.packet(Number(p), log, hits));
     this.prev = { ...this.cur };
     return packets;
   }
@@ -224,7 +226,7 @@ export class LidarModel {
   }
 
   /** Builds packet number `p` (global index since sim time 0). */
-  private packet(p: number, log: LidarRayLog | undefined): LidarPacket {
+  private packet(p: number, log: LidarRayLog | undefined, hits: LidarHitBuffer | undefined): LidarPacket {
     const L = this.layout;
     const cal = this.calibration;
     const nB = VELODYNE_PACKET.BLOCKS;
@@ -321,6 +323,7 @@ export class LidarModel {
         dist[slot] = raw;
         inten[slot] = intensity;
         this.returns++;
+        hits?.add(p, a, hit.objectId);
         log?.push({
           packet: p,
           block: b,
