@@ -78,7 +78,7 @@ export {
   type SignalDef,
   type SignalError,
 } from "./radar/signals.ts";
-export { ARS408, OBJ_CLASS, OBJ_DYN_PROP, OBJ_MEAS_STATE, OBJ_PROB_OF_EXIST, SENSOR_ID_STRIDE, ars408MessageFor } from "./radar/ars408Messages.ts";
+export { ARS408, OBJ_CLASS, OBJ_DYN_PROP, OBJ_MEAS_STATE, OBJ_PROB_OF_EXIST, OBJ_SIGNALS, SENSOR_ID_STRIDE, ars408MessageFor } from "./radar/ars408Messages.ts";
 export { formatCandumpLine, parseCandumpLine, type CanFrame, type CandumpError } from "./radar/candump.ts";
 export {
   Ars408Decoder,
@@ -91,4 +91,4 @@ export {
   type RadarObjectList,
   type RadarState,
 } from "./radar/Ars408Decoder.ts";
-export { ARS408_OBJECT_SIGNALS, DEFAULT_FRAME_SPACING_NS, encodeArs408Object, encodeObjectList, quantiseSignal, quantisedValue, type Ars408EncodedCycle, type Ars408EncodeOptions, type Ars408ObjectInput, type Ars408ObjectListInput, type Quantised } from "./radar/Ars408Encoder.ts";
+export { DEFAULT_FRAME_SPACING_NS, encodeArs408Object, encodeObjectList, quantiseSignal, quantisedValue, type Ars408EncodedCycle, type Ars408EncodeOptions, type Ars408ObjectInput, type Ars408ObjectListInput, type Quantised } from "./radar/Ars408Encoder.ts";

@@ -12,6 +12,7 @@ import {
   OBJ_DYN_PROP,
   OBJ_MEAS_STATE,
   OBJ_PROB_OF_EXIST,
+  OBJ_SIGNALS,
   SENSOR_ID_STRIDE,
   ars408MessageFor,
 } from "./ars408Messages.ts";
@@ -100,42 +101,6 @@ export interface Ars408DecoderOptions {
   readonly expectExtended?: boolean;
 }
 
-function sig(def: MessageDef, name: string): SignalDef {
-  const s = def.signals.find((x) => x.name === name);
-  if (!s) throw new Error(`ARS408 table: ${def.name} has no ${name}`); // table bug, at load time
-  return s;
-}
-
-// Signals resolved once from the table (no per-frame lookups by name).
-const S = {
-  nObj: sig(ARS408.Obj_0_Status, "Obj_NofObjects"),
-  measCounter: sig(ARS408.Obj_0_Status, "Obj_MeasCounter"),
-  ifVersion: sig(ARS408.Obj_0_Status, "Obj_InterfaceVersion"),
-  gId: sig(ARS408.Obj_1_General, "Obj_ID"),
-  distLong: sig(ARS408.Obj_1_General, "Obj_DistLong"),
-  distLat: sig(ARS408.Obj_1_General, "Obj_DistLat"),
-  vrelLong: sig(ARS408.Obj_1_General, "Obj_VrelLong"),
-  vrelLat: sig(ARS408.Obj_1_General, "Obj_VrelLat"),
-  dynProp: sig(ARS408.Obj_1_General, "Obj_DynProp"),
-  rcs: sig(ARS408.Obj_1_General, "Obj_RCS"),
-  qId: sig(ARS408.Obj_2_Quality, "Obj_ID"),
-  prob: sig(ARS408.Obj_2_Quality, "Obj_ProbOfExist"),
-  measState: sig(ARS408.Obj_2_Quality, "Obj_MeasState"),
-  dLongRms: sig(ARS408.Obj_2_Quality, "Obj_DistLong_rms"),
-  dLatRms: sig(ARS408.Obj_2_Quality, "Obj_DistLat_rms"),
-  vLongRms: sig(ARS408.Obj_2_Quality, "Obj_VrelLong_rms"),
-  vLatRms: sig(ARS408.Obj_2_Quality, "Obj_VrelLat_rms"),
-  aLongRms: sig(ARS408.Obj_2_Quality, "Obj_ArelLong_rms"),
-  aLatRms: sig(ARS408.Obj_2_Quality, "Obj_ArelLat_rms"),
-  oriRms: sig(ARS408.Obj_2_Quality, "Obj_Orientation_rms"),
-  xId: sig(ARS408.Obj_3_Extended, "Obj_ID"),
-  cls: sig(ARS408.Obj_3_Extended, "Obj_Class"),
-  aLong: sig(ARS408.Obj_3_Extended, "Obj_ArelLong"),
-  aLat: sig(ARS408.Obj_3_Extended, "Obj_ArelLat"),
-  ori: sig(ARS408.Obj_3_Extended, "Obj_OrientationAngle"),
-  len: sig(ARS408.Obj_3_Extended, "Obj_Length"),
-  wid: sig(ARS408.Obj_3_Extended, "Obj_Width"),
-};
 
 interface Cycle {
   measCounter: number;
@@ -186,9 +151,9 @@ export class Ars408Decoder {
       case ARS408.Obj_0_Status.id: {
         if (this.cycle) events.push({ type: "objects", list: this.finish(this.cycle) });
         this.cycle = {
-          measCounter: decodeSignal(d, S.measCounter),
-          interfaceVersion: decodeSignal(d, S.ifVersion),
-          announced: decodeSignal(d, S.nObj),
+          measCounter: decodeSignal(d, OBJ_SIGNALS.measCounter),
+          interfaceVersion: decodeSignal(d, OBJ_SIGNALS.ifVersion),
+          announced: decodeSignal(d, OBJ_SIGNALS.nObj),
           stampNs: frame.timestampNs,
           objects: [],
           byId: new Map(),
@@ -204,18 +169,18 @@ export class Ars408Decoder {
       case ARS408.Obj_1_General.id: {
         const c = this.cycle;
         if (!c) return this.fail({ code: "sequence", message: "ARS408: 0x60B before any 0x60A status" });
-        const id = decodeSignal(d, S.gId);
+        const id = decodeSignal(d, OBJ_SIGNALS.gId);
         if (c.byId.has(id) || c.objects.length >= c.announced) {
           return this.fail({ code: "sequence", message: `ARS408: object ${id} is beyond the ${c.announced} announced or repeated` });
         }
         const obj: RadarObject = {
           id,
-          distLongM: decodeSignal(d, S.distLong),
-          distLatM: decodeSignal(d, S.distLat),
-          vrelLongMps: decodeSignal(d, S.vrelLong),
-          vrelLatMps: decodeSignal(d, S.vrelLat),
-          rcsDbm2: decodeSignal(d, S.rcs),
-          dynProp: OBJ_DYN_PROP[decodeSignal(d, S.dynProp)],
+          distLongM: decodeSignal(d, OBJ_SIGNALS.distLong),
+          distLatM: decodeSignal(d, OBJ_SIGNALS.distLat),
+          vrelLongMps: decodeSignal(d, OBJ_SIGNALS.vrelLong),
+          vrelLatMps: decodeSignal(d, OBJ_SIGNALS.vrelLat),
+          rcsDbm2: decodeSignal(d, OBJ_SIGNALS.rcs),
+          dynProp: OBJ_DYN_PROP[decodeSignal(d, OBJ_SIGNALS.dynProp)],
         };
         c.objects.push(obj);
         c.byId.set(id, obj);
@@ -223,38 +188,38 @@ export class Ars408Decoder {
       }
       case ARS408.Obj_2_Quality.id: {
         const c = this.cycle;
-        const id = decodeSignal(d, S.qId);
+        const id = decodeSignal(d, OBJ_SIGNALS.qId);
         const obj = c?.byId.get(id);
         if (!c || !obj) return this.fail({ code: "sequence", message: `ARS408: 0x60C for object ${id} without its 0x60B in this cycle` });
         if (!obj.quality) c.quality++;
-        const prob = decodeSignal(d, S.prob);
+        const prob = decodeSignal(d, OBJ_SIGNALS.prob);
         obj.quality = {
           probOfExistRaw: prob,
           probOfExistMax: OBJ_PROB_OF_EXIST[prob],
-          measState: OBJ_MEAS_STATE[decodeSignal(d, S.measState)],
-          distLongRms: decodeSignal(d, S.dLongRms),
-          distLatRms: decodeSignal(d, S.dLatRms),
-          vrelLongRms: decodeSignal(d, S.vLongRms),
-          vrelLatRms: decodeSignal(d, S.vLatRms),
-          arelLongRms: decodeSignal(d, S.aLongRms),
-          arelLatRms: decodeSignal(d, S.aLatRms),
-          orientationRms: decodeSignal(d, S.oriRms),
+          measState: OBJ_MEAS_STATE[decodeSignal(d, OBJ_SIGNALS.measState)],
+          distLongRms: decodeSignal(d, OBJ_SIGNALS.dLongRms),
+          distLatRms: decodeSignal(d, OBJ_SIGNALS.dLatRms),
+          vrelLongRms: decodeSignal(d, OBJ_SIGNALS.vLongRms),
+          vrelLatRms: decodeSignal(d, OBJ_SIGNALS.vLatRms),
+          arelLongRms: decodeSignal(d, OBJ_SIGNALS.aLongRms),
+          arelLatRms: decodeSignal(d, OBJ_SIGNALS.aLatRms),
+          orientationRms: decodeSignal(d, OBJ_SIGNALS.oriRms),
         };
         break;
       }
       case ARS408.Obj_3_Extended.id: {
         const c = this.cycle;
-        const id = decodeSignal(d, S.xId);
+        const id = decodeSignal(d, OBJ_SIGNALS.xId);
         const obj = c?.byId.get(id);
         if (!c || !obj) return this.fail({ code: "sequence", message: `ARS408: 0x60D for object ${id} without its 0x60B in this cycle` });
         if (!obj.extended) c.extended++;
         obj.extended = {
-          objClass: OBJ_CLASS[decodeSignal(d, S.cls)],
-          arelLongMps2: decodeSignal(d, S.aLong),
-          arelLatMps2: decodeSignal(d, S.aLat),
-          orientationDeg: decodeSignal(d, S.ori),
-          lengthM: decodeSignal(d, S.len),
-          widthM: decodeSignal(d, S.wid),
+          objClass: OBJ_CLASS[decodeSignal(d, OBJ_SIGNALS.cls)],
+          arelLongMps2: decodeSignal(d, OBJ_SIGNALS.aLong),
+          arelLatMps2: decodeSignal(d, OBJ_SIGNALS.aLat),
+          orientationDeg: decodeSignal(d, OBJ_SIGNALS.ori),
+          lengthM: decodeSignal(d, OBJ_SIGNALS.len),
+          widthM: decodeSignal(d, OBJ_SIGNALS.wid),
         };
         break;
       }

@@ -7,7 +7,7 @@
 // Physical values are quantised to the signal's grid (round to nearest raw) and clamped to its
 // [min, max]; `clamped` counts the clamps so a caller can see values the wire could not carry.
 
-import { ARS408, SENSOR_ID_STRIDE } from "./ars408Messages.ts";
+import { ARS408, OBJ_SIGNALS, SENSOR_ID_STRIDE } from "./ars408Messages.ts";
 import type { CanFrame } from "./candump.ts";
 import { insertRaw, type MessageDef, type SignalDef } from "./signals.ts";
 
@@ -77,41 +77,6 @@ export interface Ars408EncodedCycle {
 /** 8-byte standard frame at 500 kbit/s: 111 bits + worst-case stuffing ≈ 260 µs. */
 export const DEFAULT_FRAME_SPACING_NS = 260_000n;
 
-function sig(def: MessageDef, name: string): SignalDef {
-  const s = def.signals.find((x) => x.name === name);
-  if (!s) throw new Error(`ARS408 table: ${def.name} has no ${name}`); // table bug, at load time
-  return s;
-}
-
-const S = {
-  nObj: sig(ARS408.Obj_0_Status, "Obj_NofObjects"),
-  measCounter: sig(ARS408.Obj_0_Status, "Obj_MeasCounter"),
-  ifVersion: sig(ARS408.Obj_0_Status, "Obj_InterfaceVersion"),
-  gId: sig(ARS408.Obj_1_General, "Obj_ID"),
-  distLong: sig(ARS408.Obj_1_General, "Obj_DistLong"),
-  distLat: sig(ARS408.Obj_1_General, "Obj_DistLat"),
-  vrelLong: sig(ARS408.Obj_1_General, "Obj_VrelLong"),
-  vrelLat: sig(ARS408.Obj_1_General, "Obj_VrelLat"),
-  dynProp: sig(ARS408.Obj_1_General, "Obj_DynProp"),
-  rcs: sig(ARS408.Obj_1_General, "Obj_RCS"),
-  qId: sig(ARS408.Obj_2_Quality, "Obj_ID"),
-  prob: sig(ARS408.Obj_2_Quality, "Obj_ProbOfExist"),
-  measState: sig(ARS408.Obj_2_Quality, "Obj_MeasState"),
-  dLongRms: sig(ARS408.Obj_2_Quality, "Obj_DistLong_rms"),
-  dLatRms: sig(ARS408.Obj_2_Quality, "Obj_DistLat_rms"),
-  vLongRms: sig(ARS408.Obj_2_Quality, "Obj_VrelLong_rms"),
-  vLatRms: sig(ARS408.Obj_2_Quality, "Obj_VrelLat_rms"),
-  aLongRms: sig(ARS408.Obj_2_Quality, "Obj_ArelLong_rms"),
-  aLatRms: sig(ARS408.Obj_2_Quality, "Obj_ArelLat_rms"),
-  oriRms: sig(ARS408.Obj_2_Quality, "Obj_Orientation_rms"),
-  xId: sig(ARS408.Obj_3_Extended, "Obj_ID"),
-  cls: sig(ARS408.Obj_3_Extended, "Obj_Class"),
-  aLong: sig(ARS408.Obj_3_Extended, "Obj_ArelLong"),
-  aLat: sig(ARS408.Obj_3_Extended, "Obj_ArelLat"),
-  ori: sig(ARS408.Obj_3_Extended, "Obj_OrientationAngle"),
-  len: sig(ARS408.Obj_3_Extended, "Obj_Length"),
-  wid: sig(ARS408.Obj_3_Extended, "Obj_Width"),
-};
 
 export interface Quantised {
   /** Raw integer on the wire. */
@@ -147,9 +112,6 @@ export function quantisedValue(s: SignalDef, phys: number): number {
   return quantiseSignal(s, phys).value;
 }
 
-/** The object-list signals, for callers that quantise the way the encoder does. */
-export const ARS408_OBJECT_SIGNALS = Object.freeze(S);
-
 class FrameWriter {
   clamped = 0;
   put(data: Uint8Array, s: SignalDef, phys: number): void {
@@ -161,50 +123,50 @@ class FrameWriter {
 
 function encodeObjectStatus(w: FrameWriter, nObjects: number, measCounter: number, interfaceVersion: number): Uint8Array {
   const d = new Uint8Array(8);
-  w.put(d, S.nObj, nObjects);
-  w.put(d, S.measCounter, ((measCounter % 65536) + 65536) % 65536);
-  w.put(d, S.ifVersion, interfaceVersion);
+  w.put(d, OBJ_SIGNALS.nObj, nObjects);
+  w.put(d, OBJ_SIGNALS.measCounter, ((measCounter % 65536) + 65536) % 65536);
+  w.put(d, OBJ_SIGNALS.ifVersion, interfaceVersion);
   return d;
 }
 
 function encodeGeneral(w: FrameWriter, o: Ars408ObjectInput): Uint8Array {
   const d = new Uint8Array(8);
-  w.put(d, S.gId, o.id);
-  w.put(d, S.distLong, o.distLongM);
-  w.put(d, S.distLat, o.distLatM);
-  w.put(d, S.vrelLong, o.vrelLongMps);
-  w.put(d, S.vrelLat, o.vrelLatMps);
-  w.put(d, S.dynProp, o.dynProp);
-  w.put(d, S.rcs, o.rcsDbm2);
+  w.put(d, OBJ_SIGNALS.gId, o.id);
+  w.put(d, OBJ_SIGNALS.distLong, o.distLongM);
+  w.put(d, OBJ_SIGNALS.distLat, o.distLatM);
+  w.put(d, OBJ_SIGNALS.vrelLong, o.vrelLongMps);
+  w.put(d, OBJ_SIGNALS.vrelLat, o.vrelLatMps);
+  w.put(d, OBJ_SIGNALS.dynProp, o.dynProp);
+  w.put(d, OBJ_SIGNALS.rcs, o.rcsDbm2);
   return d;
 }
 
 function encodeQuality(w: FrameWriter, o: Ars408ObjectInput): Uint8Array {
   const d = new Uint8Array(8);
   const q = o.quality ?? { probOfExistRaw: 0, measState: 0 };
-  w.put(d, S.qId, o.id);
-  w.put(d, S.prob, q.probOfExistRaw);
-  w.put(d, S.measState, q.measState);
-  w.put(d, S.dLongRms, q.distLongRms ?? 0);
-  w.put(d, S.dLatRms, q.distLatRms ?? 0);
-  w.put(d, S.vLongRms, q.vrelLongRms ?? 0);
-  w.put(d, S.vLatRms, q.vrelLatRms ?? 0);
-  w.put(d, S.aLongRms, q.arelLongRms ?? 0);
-  w.put(d, S.aLatRms, q.arelLatRms ?? 0);
-  w.put(d, S.oriRms, q.orientationRms ?? 0);
+  w.put(d, OBJ_SIGNALS.qId, o.id);
+  w.put(d, OBJ_SIGNALS.prob, q.probOfExistRaw);
+  w.put(d, OBJ_SIGNALS.measState, q.measState);
+  w.put(d, OBJ_SIGNALS.dLongRms, q.distLongRms ?? 0);
+  w.put(d, OBJ_SIGNALS.dLatRms, q.distLatRms ?? 0);
+  w.put(d, OBJ_SIGNALS.vLongRms, q.vrelLongRms ?? 0);
+  w.put(d, OBJ_SIGNALS.vLatRms, q.vrelLatRms ?? 0);
+  w.put(d, OBJ_SIGNALS.aLongRms, q.arelLongRms ?? 0);
+  w.put(d, OBJ_SIGNALS.aLatRms, q.arelLatRms ?? 0);
+  w.put(d, OBJ_SIGNALS.oriRms, q.orientationRms ?? 0);
   return d;
 }
 
 function encodeExtended(w: FrameWriter, o: Ars408ObjectInput): Uint8Array {
   const d = new Uint8Array(8);
   const x = o.extended ?? { objClass: 0, arelLongMps2: 0, arelLatMps2: 0, orientationDeg: 0, lengthM: 0, widthM: 0 };
-  w.put(d, S.xId, o.id);
-  w.put(d, S.aLong, x.arelLongMps2);
-  w.put(d, S.aLat, x.arelLatMps2);
-  w.put(d, S.cls, x.objClass);
-  w.put(d, S.ori, x.orientationDeg);
-  w.put(d, S.len, x.lengthM);
-  w.put(d, S.wid, x.widthM);
+  w.put(d, OBJ_SIGNALS.xId, o.id);
+  w.put(d, OBJ_SIGNALS.aLong, x.arelLongMps2);
+  w.put(d, OBJ_SIGNALS.aLat, x.arelLatMps2);
+  w.put(d, OBJ_SIGNALS.cls, x.objClass);
+  w.put(d, OBJ_SIGNALS.ori, x.orientationDeg);
+  w.put(d, OBJ_SIGNALS.len, x.lengthM);
+  w.put(d, OBJ_SIGNALS.wid, x.widthM);
   return d;
 }
 

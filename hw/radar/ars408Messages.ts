@@ -149,3 +149,40 @@ export const OBJ_DYN_PROP = Object.freeze([
 /** Upper bound of the existence probability class (0 = invalid). */
 export const OBJ_PROB_OF_EXIST = Object.freeze([0, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1] as const);
 export const OBJ_MEAS_STATE = Object.freeze(["deleted", "new", "measured", "predicted", "deleted for merge", "new from merge", "reserved", "reserved"] as const);
+
+function sig(def: MessageDef, name: string): SignalDef {
+  const s = def.signals.find((x) => x.name === name);
+  if (!s) throw new Error(`ARS408 table: ${def.name} has no ${name}`); // table bug, at load time
+  return s;
+}
+
+/** The object-list signals, resolved once from the table (no per-frame lookups by name). */
+export const OBJ_SIGNALS = Object.freeze({
+  nObj: sig(ARS408.Obj_0_Status, "Obj_NofObjects"),
+  measCounter: sig(ARS408.Obj_0_Status, "Obj_MeasCounter"),
+  ifVersion: sig(ARS408.Obj_0_Status, "Obj_InterfaceVersion"),
+  gId: sig(ARS408.Obj_1_General, "Obj_ID"),
+  distLong: sig(ARS408.Obj_1_General, "Obj_DistLong"),
+  distLat: sig(ARS408.Obj_1_General, "Obj_DistLat"),
+  vrelLong: sig(ARS408.Obj_1_General, "Obj_VrelLong"),
+  vrelLat: sig(ARS408.Obj_1_General, "Obj_VrelLat"),
+  dynProp: sig(ARS408.Obj_1_General, "Obj_DynProp"),
+  rcs: sig(ARS408.Obj_1_General, "Obj_RCS"),
+  qId: sig(ARS408.Obj_2_Quality, "Obj_ID"),
+  prob: sig(ARS408.Obj_2_Quality, "Obj_ProbOfExist"),
+  measState: sig(ARS408.Obj_2_Quality, "Obj_MeasState"),
+  dLongRms: sig(ARS408.Obj_2_Quality, "Obj_DistLong_rms"),
+  dLatRms: sig(ARS408.Obj_2_Quality, "Obj_DistLat_rms"),
+  vLongRms: sig(ARS408.Obj_2_Quality, "Obj_VrelLong_rms"),
+  vLatRms: sig(ARS408.Obj_2_Quality, "Obj_VrelLat_rms"),
+  aLongRms: sig(ARS408.Obj_2_Quality, "Obj_ArelLong_rms"),
+  aLatRms: sig(ARS408.Obj_2_Quality, "Obj_ArelLat_rms"),
+  oriRms: sig(ARS408.Obj_2_Quality, "Obj_Orientation_rms"),
+  xId: sig(ARS408.Obj_3_Extended, "Obj_ID"),
+  cls: sig(ARS408.Obj_3_Extended, "Obj_Class"),
+  aLong: sig(ARS408.Obj_3_Extended, "Obj_ArelLong"),
+  aLat: sig(ARS408.Obj_3_Extended, "Obj_ArelLat"),
+  ori: sig(ARS408.Obj_3_Extended, "Obj_OrientationAngle"),
+  len: sig(ARS408.Obj_3_Extended, "Obj_Length"),
+  wid: sig(ARS408.Obj_3_Extended, "Obj_Width"),
+});

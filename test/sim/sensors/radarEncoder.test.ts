@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ARS408,
-  ARS408_OBJECT_SIGNALS as S,
+  OBJ_SIGNALS as S,
   Ars408Decoder,
   decodeMessage,
   encodeArs408Object,
