@@ -1,8 +1,9 @@
 // Wires CurbRulePredictor to the bus: /map (latched, latest kept) and /perception/tracks in;
 // /prediction/agents and /diagnostics out, in the handler of each track list. With
 // `predictor: "intent_cnn_gru"` it starts the learned intent node instead (prediction/intent).
-import { msg, toTimestamp, type Bus } from "../bus/index.ts";
+import type { Bus } from "../bus/index.ts";
 import { CurbRulePredictor } from "./CurbRulePredictor.ts";
+import { predictionStatus } from "./predictionStatus.ts";
 import { startIntentPredictionNode } from "./intent/IntentPredictionNode.ts";
 import type { IntentPredictor } from "./intent/IntentPredictor.ts";
 import { parsePredictionParams, type PredictionParamsInput } from "./params.ts";
@@ -29,22 +30,7 @@ export function startPredictionNode(bus: Bus, params: PredictionParamsInput = {}
     const out = predictor.update(env.message);
     const latencyMs = performance.now() - t0; // before publishing: downstream runs inside publish
     bus.publish("/prediction/agents", out, env.stampNs);
-    const crossing = out.agents.filter((a) => a.crossingPredicted).length;
-    bus.publish(
-      "/diagnostics",
-      msg.create(msg.DiagnosticStatusSchema, {
-        timestamp: toTimestamp(env.stampNs),
-        name: PREDICTION_NODE_NAME,
-        level: predictor.hasMap ? msg.DiagnosticStatus_Level.OK : msg.DiagnosticStatus_Level.WARN,
-        message: predictor.hasMap ? `${out.agents.length} agents, ${crossing} crossing` : "no /map yet: paths only, no crossing probabilities",
-        latencyMs,
-        values: [
-          { key: "agents", value: String(out.agents.length) },
-          { key: "crossing_predicted", value: String(crossing) },
-        ],
-      }),
-      env.stampNs,
-    );
+    bus.publish("/diagnostics", predictionStatus(PREDICTION_NODE_NAME, env.stampNs, out, predictor.hasMap, latencyMs), env.stampNs);
   });
   return {
     predictor,

@@ -3,8 +3,9 @@
 // promise with registerAsyncWork: the closed-loop simulator awaits settleAsyncWork(bus) before it steps
 // the world, which keeps simulation runs deterministic. Loading (card check, ONNX session) starts at
 // once and is registered too, so a refused model fails the first frame loudly.
-import { msg, toTimestamp, type Bus } from "../../bus/index.ts";
+import type { Bus, msg } from "../../bus/index.ts";
 import { registerAsyncWork } from "../asyncWork.ts";
+import { predictionStatus } from "../predictionStatus.ts";
 import type { PredictionParamsInput } from "../params.ts";
 import { IntentPredictor } from "./IntentPredictor.ts";
 
@@ -35,23 +36,7 @@ export function startIntentPredictionNode(bus: Bus, params: PredictionParamsInpu
         const out = await predictor.update(env.message, egoNow);
         const latencyMs = performance.now() - t0;
         bus.publish("/prediction/agents", out, env.stampNs);
-        const crossing = out.agents.filter((a) => a.crossingPredicted).length;
-        bus.publish(
-          "/diagnostics",
-          msg.create(msg.DiagnosticStatusSchema, {
-            timestamp: toTimestamp(env.stampNs),
-            name: nodeName,
-            level: predictor.hasMap ? msg.DiagnosticStatus_Level.OK : msg.DiagnosticStatus_Level.WARN,
-            message: predictor.hasMap ? `${out.agents.length} agents, ${crossing} crossing (intent_cnn_gru)` : "no /map yet: paths only, no crossing probabilities",
-            latencyMs,
-            values: [
-              { key: "agents", value: String(out.agents.length) },
-              { key: "crossing_predicted", value: String(crossing) },
-              { key: "predictor", value: out.predictor },
-            ],
-          }),
-          env.stampNs,
-        );
+        bus.publish("/diagnostics", predictionStatus(nodeName, env.stampNs, out, predictor.hasMap, latencyMs), env.stampNs);
       });
       registerAsyncWork(bus, chain);
     }),
