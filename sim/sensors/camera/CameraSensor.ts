@@ -15,7 +15,8 @@ import type { SensorSpec } from "../../scenarios/Scenario.ts";
 import type { World } from "../../world/World.ts";
 import { type SceneDescription, type SensorScene, createSensorScene } from "../scene/SensorScene.ts";
 import { type BrowserOptions, type CameraPage, type PageInfo, RendererBrowser } from "./BrowserCameraRenderer.ts";
-import { type CameraIntrinsics, cameraCalibrationMessage, loadCameraCalibration } from "./cameraCalibration.ts";
+import { toCameraCalibration } from "../../../hw/drivers/index.ts";
+import { type CameraIntrinsics, loadCameraCalibration } from "./cameraCalibration.ts";
 import { type CameraPose, CameraProjection, type RenderPlan, glProjectionFromIntrinsics, renderPlan, threeCameraMatrixWorld } from "./cameraModel.ts";
 import { type GroundTruthBox2D, groundTruthBoxes } from "./groundTruthBoxes.ts";
 
@@ -126,7 +127,7 @@ export class CameraSensor {
     while (this.nextFrameNs <= tNs) this.nextFrameNs += this.periodNs;
     return {
       image: msg.create(msg.CompressedImageSchema, { timestamp: toTimestamp(tNs), frameId: this.name, data: jpeg, format: "jpeg" }),
-      calibration: cameraCalibrationMessage(this.intrinsics, tNs, this.name),
+      calibration: toCameraCalibration(this.intrinsics, tNs, this.name),
       boxes: groundTruthBoxes(groundTruth, this.pose, this.projection),
       renderMs,
     };

@@ -9,22 +9,10 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { msg, toTimestamp } from "../../../bus/index.ts";
+import type { CameraInfo } from "../../../hw/drivers/index.ts";
 
-export interface CameraIntrinsics {
-  readonly width: number;
-  readonly height: number;
-  /** "plumb_bob" (k1, k2, p1, p2, k3) or "rational_polynomial" (k1, k2, p1, p2, k3, k4, k5, k6). */
-  readonly distortionModel: string;
-  readonly D: readonly number[];
-  /** Row-major 3×3. */
-  readonly K: readonly number[];
-  /** Row-major 3×3. */
-  readonly R: readonly number[];
-  /** Row-major 3×4. */
-  readonly P: readonly number[];
-  readonly cameraName: string;
-}
+/** Intrinsics as the camera driver reads them from camera_info: one type for real and simulated cameras. */
+export type CameraIntrinsics = CameraInfo;
 
 const IDENTITY3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 export const SUPPORTED_DISTORTION_MODELS = Object.freeze(["plumb_bob", "rational_polynomial"] as const);
@@ -119,19 +107,4 @@ export function parseCameraCalibration(text: string, where = "(text)"): CameraIn
 
 export function loadCameraCalibration(path: string): CameraIntrinsics {
   return parseCameraCalibration(readFileSync(path, "utf8"), path);
-}
-
-/** foxglove.CameraCalibration of the camera, as recorded next to its images. */
-export function cameraCalibrationMessage(c: CameraIntrinsics, stampNs: bigint, frameId: string): msg.CameraCalibration {
-  return msg.create(msg.CameraCalibrationSchema, {
-    timestamp: toTimestamp(stampNs),
-    frameId,
-    width: c.width,
-    height: c.height,
-    distortionModel: c.distortionModel,
-    D: [...c.D],
-    K: [...c.K],
-    R: [...c.R],
-    P: [...c.P],
-  });
 }

@@ -2,7 +2,7 @@
 // (foxglove.CompressedImage), foxglove.CameraCalibration and ground-truth 2D boxes.
 export { CameraSensor, type CameraFrame, type CameraSensorOptions } from "./CameraSensor.ts";
 export { CHROMIUM_ARGS, CHROMIUM_PATH, CameraPage, RendererBrowser, chromiumAvailable, type BrowserOptions, type PageInfo, type PageLook } from "./BrowserCameraRenderer.ts";
-export { SUPPORTED_DISTORTION_MODELS, cameraCalibrationMessage, loadCameraCalibration, parseCameraCalibration, type CameraIntrinsics } from "./cameraCalibration.ts";
+export { SUPPORTED_DISTORTION_MODELS, loadCameraCalibration, parseCameraCalibration, type CameraIntrinsics } from "./cameraCalibration.ts";
 export {
   CameraProjection,
   baseFromBody,

@@ -2,11 +2,11 @@
 // pinhole + plumb_bob projection against the formula written out by hand, poses, GL projection.
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import { toCameraCalibration } from "../../../hw/drivers/index.ts";
 import { describe, expect, it } from "vitest";
 import { msg } from "../../../bus/index.ts";
 import {
   CameraProjection,
-  cameraCalibrationMessage,
   distortNormalized,
   glProjectionFromIntrinsics,
   groundTruthBoxes,
@@ -36,7 +36,7 @@ describe("camera calibration files", () => {
   it("the scenario example (flat form) → foxglove.CameraCalibration with the YAML's fields", () => {
     const yaml = parseYaml(readFileSync(FRONT, "utf8"));
     const c = loadCameraCalibration(FRONT);
-    const m = cameraCalibrationMessage(c, 1_500_000_000n, "front_camera");
+    const m = toCameraCalibration(c, 1_500_000_000n, "front_camera");
     expect(m.$typeName).toBe("foxglove.CameraCalibration");
     expect([m.width, m.height, m.distortionModel]).toEqual([yaml.width, yaml.height, yaml.distortion_model]);
     expect(m.D).toEqual(yaml.D);
@@ -51,7 +51,7 @@ describe("camera calibration files", () => {
 
   it("ROS camera_info form: every field as in the file", () => {
     const c = parseCameraCalibration(ROS_YAML, "ros.yaml");
-    const m = cameraCalibrationMessage(c, 0n, "front_camera");
+    const m = toCameraCalibration(c, 0n, "front_camera");
     expect([m.width, m.height]).toEqual([640, 384]);
     expect(m.K).toEqual([410.5, 0, 318.2, 0, 405.25, 190.7, 0, 0, 1]);
     expect(m.D).toEqual([-0.21, 0.045, 0.0012, -0.0008, 0.003]);
