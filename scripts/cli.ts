@@ -7,13 +7,6 @@ function seedArg(value: string): number {
   return Number(value);
 }
 
-function sensorKindsArg(value: string): ("lidar" | "radar" | "camera")[] {
-  const known = ["lidar", "radar", "camera"] as const;
-  const kinds = value === "all" ? [...known] : value.split(",").map((k) => k.trim());
-  for (const k of kinds) if (!(known as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown sensor kind "${k}"; known: ${known.join(", ")}, all`);
-  return kinds as ("lidar" | "radar" | "camera")[];
-}
-
 const program = new Command()
   .name("curb")
   .description("Autonomous-driving perception and pedestrian-intent pipeline: closed-loop simulation, logs, metrics")
@@ -28,11 +21,11 @@ program
   .option("--seed <n>", "random seed", seedArg, 1)
   .option("--out <dir>", "output folder", "out/sim")
   .option("--config <file>", "stack parameters (YAML or JSON), validated; see sim/README.md")
-  .option("--sensors <kinds>", "simulate the rig's sensors in their wire formats, through the drivers: lidar,radar,camera (or 'all')", sensorKindsArg)
-  .action(async (opts: { scenario?: string; suite?: string; scenarioFile?: string; seed: number; out: string; config?: string; sensors?: ("lidar" | "radar" | "camera")[] }) => {
-    const { runSimCommand } = await import("../sim/index.ts");
+  .option("--sensors <kinds>", "simulate the rig's sensors in their wire formats, through the drivers: lidar,radar,camera (or 'all')")
+  .action(async (opts: { scenario?: string; suite?: string; scenarioFile?: string; seed: number; out: string; config?: string; sensors?: string }) => {
+    const { runSimCommand, parseSensorKinds } = await import("../sim/index.ts");
     if (!opts.scenario && !opts.suite && !opts.scenarioFile) throw new InvalidArgumentError("give --scenario NAME, --suite NAME or --scenario-file PATH (see `curb scenarios`)");
-    const failed = await runSimCommand({ ...opts, out: resolve(opts.out) });
+    const failed = await runSimCommand({ ...opts, out: resolve(opts.out), sensors: opts.sensors ? parseSensorKinds(opts.sensors) : undefined });
     process.exitCode = failed ? 1 : 0;
   });
 
@@ -69,11 +62,11 @@ program
   .addOption(new Option("--variation <kind>", "per-seed variation: the suite's own, or widened").choices(["suite", "wide"]).default("suite"))
   .option("--scenarios <names>", "comma-separated subset of the suite")
   .requiredOption("--out <dir>", "output folder")
-  .option("--sensors <kinds>", "detection: sensor kinds to simulate (default lidar, plus camera when /usr/bin/chromium exists)", sensorKindsArg)
-  .action(async (opts: { kind: "intent" | "detection"; suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; scenarios?: string; out: string; sensors?: ("lidar" | "radar" | "camera")[] }) => {
+  .option("--sensors <kinds>", "detection: sensor kinds to simulate (default lidar, plus camera when /usr/bin/chromium exists)")
+  .action(async (opts: { kind: "intent" | "detection"; suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; scenarios?: string; out: string; sensors?: string }) => {
     if (opts.kind === "detection") {
-      const { buildDetectionDataset } = await import("../sim/index.ts");
-      const manifest = await buildDetectionDataset({ ...opts, scenarios: opts.scenarios?.split(",") });
+      const { buildDetectionDataset, parseSensorKinds } = await import("../sim/index.ts");
+      const manifest = await buildDetectionDataset({ ...opts, scenarios: opts.scenarios?.split(","), sensors: opts.sensors ? parseSensorKinds(opts.sensors) : undefined });
       console.log(JSON.stringify({ ...manifest, runs: undefined }, null, 2));
       return;
     }

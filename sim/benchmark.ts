@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { rerunStack } from "../replay/index.ts";
 import { runClosedLoop } from "./closedLoop.ts";
 import type { SensorKind } from "./sensorRig.ts";
-import { existsSync } from "node:fs";
+import { chromiumAvailable } from "./sensors/index.ts";
 import { fileURLToPath } from "node:url";
-import { findSuite, loadScenarioFile, parseScenario, type Scenario } from "./scenarios/index.ts";
+import { findSuite, loadScenarioFile, parseScenario, type Scenario, SENSOR_MODELS } from "./scenarios/index.ts";
 
 /**
  * The latency budget's case (DESIGN.md): 30 pedestrians and 20 vehicles in view. Pedestrians walk
@@ -102,11 +102,11 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
     // Full sensor models (issue 3): the example scenario file's rig — VLP-32C, ARS408, camera (if Chromium is here).
     const exampleFile = fileURLToPath(new URL("./scenarios/files/example.yaml", import.meta.url));
     const sensorScenario = loadScenarioFile(exampleFile, opts.seed);
-    const kinds: SensorKind[] = existsSync("/usr/bin/chromium") ? ["lidar", "radar", "camera"] : ["lidar", "radar"];
+    const kinds: SensorKind[] = chromiumAvailable() ? ["lidar", "radar", "camera"] : ["lidar", "radar"];
     const sensed = await runClosedLoop(sensorScenario, { seed: opts.seed, sensors: kinds, scenarioDir: dirname(exampleFile), logPath: join(dir, "sensors.mcap") });
     result.withSensors = {
       scenario: sensorScenario.name,
-      sensors: sensorScenario.sensors.filter((s) => kinds.includes(s.model === "ARS408" ? "radar" : s.model === "camera" ? "camera" : "lidar")).map((s) => `${s.name}:${s.model}`),
+      sensors: sensorScenario.sensors.filter((s) => kinds.includes(SENSOR_MODELS[s.model])).map((s) => `${s.name}:${s.model}`),
       simSeconds: Math.round(sensed.simDurationS * 1000) / 1000,
       wallSeconds: Math.round(sensed.wallS * 1000) / 1000,
       realTimeFactor: Math.round((sensed.simDurationS / sensed.wallS) * 100) / 100,

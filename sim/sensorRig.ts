@@ -6,13 +6,19 @@ import { type Bus, msg, toTimestamp } from "../bus/index.ts";
 import { type CameraCalibrationTopic, type CameraImageTopic, RadarConfigSchema, RadarDriver, sensorTopic, VelodyneConfigSchema, VelodyneDriver } from "../hw/drivers/index.ts";
 import { Ars408Radar, type CameraFrame, CameraSensor, createSensorScene, LidarHitBuffer, LidarModel, type SensorScene } from "./sensors/index.ts";
 import { cameraTruth, LidarScanCounter, LineOfSight, lidarTruth, mountInMap, radarTruth } from "./sensorTruth.ts";
-import type { SensorSpec } from "./scenarios/index.ts";
+import { SENSOR_KINDS, SENSOR_MODELS, type SensorKind, type SensorSpec } from "./scenarios/index.ts";
 import type { World } from "./world/index.ts";
 
-export type SensorKind = "lidar" | "radar" | "camera";
-export const SENSOR_KINDS: readonly SensorKind[] = ["lidar", "radar", "camera"];
+export type { SensorKind };
 
-const KIND_OF_MODEL: Record<SensorSpec["model"], SensorKind> = { "VLP-16": "lidar", "VLP-32C": "lidar", "HDL-32E": "lidar", ARS408: "radar", camera: "camera" };
+/** `lidar,radar` or `all` → the kinds; an unknown kind is an error naming the known ones. */
+export function parseSensorKinds(text: string): SensorKind[] {
+  const kinds = text === "all" ? [...SENSOR_KINDS] : text.split(",").map((k) => k.trim());
+  for (const k of kinds) {
+    if (!(SENSOR_KINDS as readonly string[]).includes(k)) throw new Error(`unknown sensor kind "${k}"; known: ${SENSOR_KINDS.join(", ")}, all`);
+  }
+  return kinds as SensorKind[];
+}
 /** How often each driver reports its health on /diagnostics, in sim time. */
 const DIAGNOSTICS_PERIOD_NS = 1_000_000_000n;
 /** The simulator is the drivers' input: their socket/file settings are not used. */
@@ -79,16 +85,16 @@ export class SensorRig {
   }
 
   static async create(world: World, bus: Bus, options: SensorRigOptions): Promise<SensorRig> {
-    const specs = world.scenario.sensors.filter((s) => options.kinds.includes(KIND_OF_MODEL[s.model]));
+    const specs = world.scenario.sensors.filter((s) => options.kinds.includes(SENSOR_MODELS[s.model]));
     const now = () => world.timeNs;
-    const needsScene = specs.some((s) => KIND_OF_MODEL[s.model] !== "radar");
+    const needsScene = specs.some((s) => SENSOR_MODELS[s.model] !== "radar");
     const scene = needsScene ? createSensorScene(world) : undefined;
     const lidars: LidarUnit[] = [];
     const radars: RadarUnit[] = [];
     const cameras: CameraUnit[] = [];
     try {
       for (const spec of specs) {
-        const kind = KIND_OF_MODEL[spec.model];
+        const kind = SENSOR_MODELS[spec.model];
         if (kind === "lidar") {
           const model = new LidarModel(scene!, { name: spec.name, model: spec.model as never, pose: spec.pose, seed: options.seed, rateHz: spec.rateHz });
           const config = VelodyneConfigSchema.parse({ kind: "velodyne", name: spec.name, model: spec.model, calibration: SIMULATED_INPUT, input: { pcap: { file: SIMULATED_INPUT } } });

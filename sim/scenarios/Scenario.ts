@@ -142,6 +142,8 @@ export const SENSOR_MODELS = Object.freeze({
   camera: "camera",
 } as const);
 export type SensorModel = keyof typeof SENSOR_MODELS;
+export type SensorKind = (typeof SENSOR_MODELS)[SensorModel];
+export const SENSOR_KINDS: readonly SensorKind[] = Object.freeze([...new Set(Object.values(SENSOR_MODELS))]);
 const SENSOR_MODEL_NAMES = Object.keys(SENSOR_MODELS) as [SensorModel, ...SensorModel[]];
 
 /** A sensor on the ego: its model and mounting pose in `base_link` (footprint centre, ground level, x forward, z up). */

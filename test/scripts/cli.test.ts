@@ -61,6 +61,12 @@ describe("curb command line", () => {
     expect(JSON.parse(rerun.stdout).identical).toBe(true);
   });
 
+  it("an unknown sensor kind is refused with the known ones", () => {
+    const r = curb("sim", "--scenario", "empty-street", "--sensors", "lidar,sonar", "--out", tmp);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('unknown sensor kind "sonar"; known: lidar, radar, camera, all');
+  });
+
   it("a bad seed is refused", () => {
     const r = curb("sim", "--scenario", "empty-street", "--seed", "-4", "--out", tmp);
     expect(r.status).not.toBe(0);
