@@ -1,6 +1,6 @@
 // A simulated drive with LiDAR, radar and camera: the models' wire bytes go through the same
 // drivers as real hardware, land in the log, and what they decode to lines up with ground truth.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,10 +10,11 @@ import type { RadarObjectList, VelodyneScan } from "../../bus/gen/curb/sensors_p
 import { unpackField } from "../../hw/drivers/index.ts";
 import { LogReader, samePayload } from "../../replay/index.ts";
 import { runClosedLoop } from "../../sim/index.ts";
+import { chromiumAvailable } from "../../sim/sensors/index.ts";
 import { parseScenario } from "../../sim/scenarios/index.ts";
 
 const scenarioDir = fileURLToPath(new URL("../../sim/scenarios/files/", import.meta.url));
-const hasChromium = existsSync("/usr/bin/chromium");
+const hasChromium = chromiumAvailable();
 const dir = mkdtempSync(join(tmpdir(), "curb-rig-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
