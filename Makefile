@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (see README): `make sim` and `make test`. Both install first.
-.PHONY: setup sim test bench typecheck
+.PHONY: setup sim test bench typecheck models
 
 setup:
 	@bash scripts/setup.sh
@@ -12,3 +12,7 @@ test: setup
 
 bench: setup
 	node scripts/curb.mjs bench
+
+# Rebuilds models/intent*.onnx and their cards from simulation (datasets, training, evaluation; ~40 min).
+models: setup
+	bash scripts/rebuild-models.sh

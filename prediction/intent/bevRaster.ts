@@ -313,6 +313,14 @@ export class BevRasteriser {
       const k = hist.at(back);
       towardDelta = toward - (hist.vx[k] * nx + hist.vy[k] * ny);
     }
+    let towardMean = 0;
+    for (let age = 0; age < back + 1; age++) {
+      const k = hist.at(age);
+      towardMean += hist.vx[k] * nx + hist.vy[k] * ny;
+    }
+    towardMean /= back + 1;
+    // When it reaches the curb at its recent pace: the quantity a 1 s head has to threshold.
+    const timeToCurb = onRoad ? 0 : hasCurb && towardMean > 0.1 ? Math.min(10, curb.distanceM / towardMean) : 10;
     let egoAhead = 60, egoLateral = 30, egoSpeed = 0;
     if (ego) {
       const ex = px - ego.xM, ey = py - ego.yM;
@@ -335,6 +343,8 @@ export class BevRasteriser {
     f[j++] = towardDelta;
     f[j++] = hist.count / T;
     f[j++] = inside ? 0 : 1;
+    f[j++] = towardMean;
+    f[j++] = timeToCurb;
   }
 
   private fillBox(

@@ -11,7 +11,7 @@ import type { Scenario } from "../scenarios/index.ts";
 export const META_COLUMNS = Object.freeze([
   "t_s", // sim time of the frame, s
   "time_to_entry_s", // jaywalk road entry (curb leave) time − t, s; negative after it; NaN when this pedestrian never jaywalks
-  "pre_entry", // 1 when no jaywalk entry has happened yet at t (the frames intent is about)
+  "pre_entry", // 1 before this pedestrian first leaves the curb or is on the road, whatever its behaviour (the frames intent is about)
   "on_road", // ground truth, 0/1
   "in_crosswalk", // ground truth, 0/1
   "will_jaywalk", // ground truth planned intent, 0/1
@@ -105,9 +105,16 @@ export async function collectRun(
   const gtAt = (k: number, id: number) => run.frames[k].groundTruth.objects.find((o) => o.id === id);
   const entryNs = new Map<number, bigint>(); // jaywalk road entry per pedestrian (final curb leave)
   const jayRoad = new Map<number, bigint[]>(); // frame times at which it is on the road outside a crosswalk, will_jaywalk
+  // First road entry of ANY pedestrian (a hesitater stepping off, a crosswalk crosser): after it, a frame
+  // no longer asks "will it step into the road", so it leaves the anticipation (pre-entry) set.
+  const firstEntryNs = new Map<number, bigint>();
   for (const f of run.frames) {
     for (const o of f.groundTruth.objects) {
       const p = o.pedestrian;
+      if (p && !firstEntryNs.has(o.id)) {
+        const leave = p.curbLeaveTimeNs > 0n ? p.curbLeaveTimeNs : p.onRoad ? f.tNs : 0n;
+        if (leave > 0n) firstEntryNs.set(o.id, leave);
+      }
       if (!p || !p.willJaywalk) continue;
       if (p.curbLeaveTimeNs > 0n && !entryNs.has(o.id)) entryNs.set(o.id, p.curbLeaveTimeNs);
       if (p.onRoad && !p.inCrosswalk) {
@@ -166,7 +173,8 @@ export async function collectRun(
     const m = j * M;
     out.meta[m] = tS;
     out.meta[m + 1] = entry === undefined ? NaN : Number(entry - p.tNs) / 1e9;
-    out.meta[m + 2] = entry === undefined || p.tNs < entry ? 1 : 0;
+    const firstEntry = firstEntryNs.get(p.trackId);
+    out.meta[m + 2] = firstEntry === undefined || p.tNs < firstEntry ? 1 : 0;
     out.meta[m + 3] = g?.onRoad ? 1 : 0;
     out.meta[m + 4] = g?.inCrosswalk ? 1 : 0;
     out.meta[m + 5] = g?.willJaywalk ? 1 : 0;

@@ -40,13 +40,20 @@ export interface LeadTime { horizonS: number; threshold: number; jaywalkers: num
 
 export interface PredictorReport {
   name: string;
-  /** Per horizon ("1s"): metrics on frames before the jaywalk entry ("preEntry") and on every frame ("all"). */
+  /** Per horizon ("1s"): metrics on frames before the pedestrian first steps onto the road ("preEntry") and on every frame ("all"). */
   horizons: Record<string, { preEntry: BinaryMetrics; all: BinaryMetrics }>;
   /** Warning lead time on the decision horizon's probability (1 s). */
   leadTime: LeadTime;
   /** The same for every horizon's probability. */
   leadTimeByHorizon: LeadTime[];
   falseWarnings: { nonCrossers: number; hours: number; warnings: number; perHour: number };
+  /**
+   * Per pedestrian at the decision horizon: a jaywalker is a hit when a warning is in force at its road
+   * entry (as for lead time); any other pedestrian is a false alarm when warned on any pre-entry frame.
+   */
+  pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number };
+  /** Pre-entry frames at the decision horizon per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
+  byScenario: Record<string, { tp: number; fp: number; fn: number }>;
 }
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -195,12 +202,37 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     onsets += warningOnsets(p, threshold);
     hours += s.length / RASTER_SPEC.rateHz / 3600;
   }
+  const byScenario: PredictorReport["byScenario"] = {};
+  for (const s of ds.sequences) {
+    const c = (byScenario[s.scenario.split("#")[0]] ??= { tp: 0, fp: 0, fn: 0 });
+    for (let i = s.start; i < s.start + s.length; i++) {
+      if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
+      const y = ds.labels[i * H + kd] === 1, warn = probs[i * H + kd] >= threshold;
+      if (y && warn) c.tp++;
+      else if (warn) c.fp++;
+      else if (y) c.fn++;
+    }
+  }
+  let others = 0, falseAlarms = 0;
+  for (const s of ds.sequences) {
+    if (s.willJaywalk) continue;
+    others++;
+    for (let i = s.start; i < s.start + s.length; i++) {
+      if (ds.meta[i * M + col("pre_entry")] === 1 && probs[i * H + kd] >= threshold) { falseAlarms++; break; }
+    }
+  }
+  const leadTime = lead(kd);
+  const hits = leadTime.warned;
+  const precision = hits + falseAlarms > 0 ? hits / (hits + falseAlarms) : 0;
+  const recall = leadTime.jaywalkers > 0 ? hits / leadTime.jaywalkers : 0;
   return {
     name,
     horizons,
-    leadTime: lead(kd),
+    leadTime,
     leadTimeByHorizon: RASTER_SPEC.horizonsS.map((_, k) => lead(k)),
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
+    byScenario,
+    pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 },
   };
 }
 
@@ -216,7 +248,7 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
 
 export function formatEvalTable(r: EvalReport): string {
   const lines: string[] = [];
-  lines.push(`intent evaluation — threshold ${r.threshold}; preEntry = frames before the jaywalk road entry (anticipation), all = every frame`);
+  lines.push(`intent evaluation — threshold ${r.threshold}; preEntry = frames before the pedestrian first steps onto the road (anticipation), all = every frame`);
   lines.push("");
   lines.push(`${"predictor".padEnd(22)} ${"h".padStart(4)} | ${"AUC pre".padStart(7)} ${"F1 pre".padStart(7)} ${"P pre".padStart(7)} ${"R pre".padStart(7)} | ${"AUC all".padStart(7)} ${"F1 all".padStart(7)} ${"ECE all".padStart(7)}`);
   for (const p of r.predictors) {
@@ -225,11 +257,21 @@ export function formatEvalTable(r: EvalReport): string {
     }
   }
   lines.push("");
-  lines.push(`${"predictor".padEnd(22)} | lead time @1 s (median, p10, p90) | warned/jaywalkers | false warnings/h (non-crossers) | median lead per horizon`);
+  lines.push(`${"predictor".padEnd(22)} | lead time @1 s (median, p10, p90) | warned/jaywalkers | false warnings/h (non-crossers) | per pedestrian F1 (false alarms/others) | median lead per horizon`);
   for (const p of r.predictors) {
     const l = p.leadTime;
     lines.push(`${p.name.padEnd(22)} | ${f3(l.medianS)} s, ${f3(l.p10S)} s, ${f3(l.p90S)} s`.padEnd(60) + `| ${l.warned}/${l.jaywalkers}`.padEnd(20) + `| ${f3(p.falseWarnings.perHour)} (${p.falseWarnings.warnings} in ${f3(p.falseWarnings.hours)} h)`.padEnd(33) +
+      `| ${f3(p.pedestrians.f1)} (${p.pedestrians.falseAlarms}/${p.pedestrians.others})`.padEnd(41) +
       `| ${p.leadTimeByHorizon.map((l) => `${l.horizonS}s: ${f3(l.medianS)}`).join(", ")}`);
+  }
+  const model = r.predictors[0];
+  if (model) {
+    lines.push("");
+    lines.push(`${model.name}: pre-entry frames at the 1 s head per scenario template (where the errors are)`);
+    lines.push(`${"scenario".padEnd(22)} | ${"TP".padStart(5)} ${"FP".padStart(5)} ${"FN".padStart(5)}`);
+    for (const [name, c] of Object.entries(model.byScenario).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`${name.padEnd(22)} | ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.fn).padStart(5)}`);
+    }
   }
   if (r.ablation.length) {
     lines.push("");
@@ -296,6 +338,7 @@ function recordInCard(cardPath: string, r: EvalReport): void {
       ece1s: p.horizons["1s"].all.ece,
       medianLeadTimeS: Object.fromEntries(p.leadTimeByHorizon.map((l) => [`${l.horizonS}s`, l.medianS])),
       falseWarningsPerHour: p.falseWarnings.perHour,
+      pedestrianF1: p.pedestrians.f1,
     })),
   };
   card.quality ??= {};

@@ -62,6 +62,13 @@ export const PedestrianSpecSchema = z.strictObject({
    * (a waiting pedestrian; the decision is already made, so `decision_time_ns` comes first), s.
    */
   curbWaitS: z.number().min(0).max(30).default(0),
+  /**
+   * Crossers and hesitaters: the least time the approach to the curb takes, s. A deciding pedestrian
+   * angles its path along its walking direction (a standing one: away from the nearest crosswalk) so
+   * that it drifts toward the curb for about this long instead of turning on the spot; 0 = straight
+   * to the curb half a metre ahead.
+   */
+  approachS: z.number().min(0).max(10).default(0),
   /** How far onto the far sidewalk a crossing pedestrian walks before resuming its walk (or standing). */
   farSidewalkOffsetM: positive().max(4).default(1.5),
   variation: VariationSchema.prefault({}),
@@ -286,6 +293,9 @@ export const ScenarioSchema = z
       }
       if (ped.curbWaitS > 0 && !CROSSING.has(ped.behaviour)) {
         issue(at("curbWaitS"), `only crossing behaviours wait at the curb, not ${ped.behaviour}`);
+      }
+      if (ped.approachS > 0 && !triggered) {
+        issue(at("approachS"), `only crossing and hesitating pedestrians approach the curb, not ${ped.behaviour}`);
       }
       if (ped.behaviour === "walk-along" && ped.walkDirection === 0) {
         issue(at("walkDirection"), "walk-along needs walkDirection +1 or -1");

@@ -204,7 +204,7 @@ export class Pedestrian {
 
   private decide(nowNs: bigint, street: Street): void {
     this.decisionNs = nowNs;
-    let cx = this.x + 0.5 * this.spec.walkDirection;
+    let cx = this.x + this.approachAlongM(street);
     if (this.behaviour === "cross-at-crosswalk") {
       const [cw0, cw1] = nearestCrosswalk(street, cx);
       cx = Math.min(cw1 - CROSSWALK_INSET_M, Math.max(cw0 + CROSSWALK_INSET_M, cx));
@@ -215,7 +215,31 @@ export class Pedestrian {
       }
     }
     cx = Math.min(street.params.lengthM, Math.max(0, cx));
-    this.setLeg("approach", cx, this.side * street.curbYM);
+    // It walks to the sidewalk's edge (toes at the curb), not onto the curb line: a pedestrian waiting
+    // there has not entered the road.
+    this.setLeg("approach", cx, this.side * this.curbEdgeYM(street));
+  }
+
+  /**
+   * How far along the street the curb point it walks to lies: half a metre ahead, or with `approachS`
+   * far enough that the diagonal walk there lasts about that long (people drift toward the curb before
+   * stepping off). A standing pedestrian angles away from the nearest crosswalk.
+   */
+  private approachAlongM(street: Street): number {
+    let dir: number = this.spec.walkDirection;
+    if (this.spec.approachS <= 0) return 0.5 * dir;
+    if (dir === 0) {
+      const cw = street.crosswalkSpansXM.length > 0 ? nearestCrosswalk(street, this.x) : undefined;
+      dir = cw && this.x < (cw[0] + cw[1]) / 2 ? -1 : 1;
+    }
+    const pathM = this.speedMps * this.spec.approachS;
+    const lateralM = Math.abs(Math.abs(this.y) - this.curbEdgeYM(street));
+    return dir * Math.max(0.5 * Math.abs(this.spec.walkDirection), Math.sqrt(Math.max(0, pathM * pathM - lateralM * lateralM)));
+  }
+
+  /** |y| of its centre when standing at the curb on the sidewalk side. */
+  private curbEdgeYM(street: Street): number {
+    return street.curbYM + this.widthM / 2;
   }
 
   private arrive(prevNs: bigint, elapsedS: number, ctx: PedestrianContext): void {

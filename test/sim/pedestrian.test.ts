@@ -149,8 +149,37 @@ describe("pedestrian behaviours", () => {
     const s = track(w);
     const last = s[s.length - 1].p;
     expect(last.decisionTimeNs).toBe(2_000_000_000n);
-    // 1 m to the curb at 1.25 m/s: 0.8 s.
-    expect(last.curbLeaveTimeNs).toBe(2_800_000_000n);
+    // 1 m to the curb, 0.75 m to the sidewalk edge where it steps off (centre half a body width from the curb) at 1.25 m/s: 0.6 s.
+    expect(last.curbLeaveTimeNs).toBe(2_600_000_000n);
+  });
+
+  it("approachS: a walker near the curb drifts toward it for about that long instead of turning on the spot", () => {
+    const ped = (approachS: number, walkDirection: -1 | 0 | 1): PedInput => ({
+      behaviour: "jaywalk",
+      start: { xM: 60, yM: -(street.curbYM + 0.4) },
+      speedMps: 1.4,
+      walkDirection,
+      trigger: { atS: 2 },
+      approachS,
+      variation: { startXM: 0, speedFraction: 0, triggerFraction: 0 },
+    });
+    const approach = (p: PedInput) => {
+      const s = track(new World(single(p), 9));
+      const last = s[s.length - 1].p;
+      const atLeave = s.find((x) => x.tNs === last.curbLeaveTimeNs) ?? s.find((x) => x.tNs > last.curbLeaveTimeNs)!;
+      const atDecision = s.find((x) => x.tNs === last.decisionTimeNs)!;
+      return { seconds: Number(last.curbLeaveTimeNs - last.decisionTimeNs) / 1e9, dxM: atLeave.o.xM - atDecision.o.xM };
+    };
+    // 0.4 m from the curb at 1.4 m/s: without approachS it steps off 0.37 s after the decision (0.52 m to its curb point).
+    expect(approach(ped(0, 1)).seconds).toBeLessThan(0.5);
+    const walker = approach(ped(2, 1));
+    expect(walker.seconds).toBeGreaterThan(1.9);
+    expect(walker.seconds).toBeLessThan(2.1);
+    expect(walker.dxM).toBeGreaterThan(2.5); // onward, in its walking direction
+    // Standing at x = 60 (the crosswalk is east of it): angles west, away from the crosswalk.
+    const stander = approach(ped(2, 0));
+    expect(stander.seconds).toBeGreaterThan(1.9);
+    expect(stander.dxM).toBeLessThan(-2.5);
   });
 
   it("yieldsToEgo: waits at the curb until the ego has passed", () => {

@@ -46,6 +46,10 @@ describe("scenario validation", () => {
     ).toContain("pedestrians[0].trigger: needs egoDistanceM or atS");
     expect(problems({ ...base, parkedCars: [{ xM: 120 }] })).toContain("parkedCars[0].xM: car overlaps the crosswalk");
     expect(problems({ ...base, ego: { xM: 10 } })).toContain("ego.speedMps");
+    expect(problems({ ...base, pedestrians: [{ ...walker, approachS: 2 }] })).toContain(
+      "pedestrians[0].approachS: only crossing and hesitating pedestrians approach the curb, not walk-along",
+    );
+    expect(problems({ ...base, pedestrians: [{ ...walker, behaviour: "jaywalk", trigger: { atS: 1 }, approachS: -1 }] })).toContain("pedestrians[0].approachS");
   });
 
   it("rejects unknown keys (typos) by name", () => {

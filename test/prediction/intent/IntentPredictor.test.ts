@@ -1,13 +1,13 @@
 // The shipped intent model (models/intent.card.json) in the runtime: card checks, streaming equals the
 // full-sequence graph, per-track hidden state, bad inputs, and the closed loop with the learned predictor.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InProcessBus, msg } from "../../../bus/index.ts";
-import { IntentModelError, IntentPredictor, loadIntentGraph, RASTER_SPEC, readIntentCard, settleAsyncWork, startPredictionNode } from "../../../prediction/index.ts";
+import { IntentModelError, IntentPredictor, loadIntentGraph, PROJECT_ROOT, RASTER_SPEC, readIntentCard, settleAsyncWork, startPredictionNode } from "../../../prediction/index.ts";
 import { collectRun } from "../../../sim/dataset/index.ts";
-import { runClosedLoop } from "../../../sim/index.ts";
+import { loadStackParams, runClosedLoop } from "../../../sim/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
 import { streetMap, trackList, vehicleState } from "../streetFixture.ts";
 import { hasShippedModel, maxStreamVsFullDiff, SHIPPED_CARD, tamperedCopy } from "./intentFixture.ts";
@@ -23,6 +23,14 @@ describe.skipIf(!hasShippedModel)("IntentPredictor with the shipped model (model
     expect(card.usesRaster).toBe(true);
     expect(card.rasterSpec).toEqual(JSON.parse(JSON.stringify(RASTER_SPEC)));
     for (const g of [card.graphs.full, card.graphs.step]) expect(statSync(join(dirname(SHIPPED_CARD), g.file)).size).toBeLessThan(2_000_000);
+  });
+
+  it("the intent stack config runs the model at the operating threshold its card chose on validation data", () => {
+    const card = JSON.parse(readFileSync(SHIPPED_CARD, "utf8")) as { operatingThreshold: { value: number; chosenOn: string } };
+    const stack = loadStackParams(join(PROJECT_ROOT, "prediction/intent/intent-stack.yaml"));
+    expect(card.operatingThreshold.chosenOn).toBe("val");
+    expect(stack.prediction?.predictor).toBe("intent_cnn_gru");
+    expect(stack.prediction?.decisionThreshold).toBe(card.operatingThreshold.value);
   });
 
   it("streaming over a sequence equals the full-sequence graph within 1e-4", async () => {

@@ -51,6 +51,24 @@ describe("BevRasteriser", () => {
     expect(feat(features, "outside_map")).toBe(0);
   });
 
+  it("time_to_curb_s: the time to the curb at the recent mean approach speed, noise averaged out", () => {
+    const r = new BevRasteriser();
+    r.setMap(streetMap());
+    // Drifting toward the south curb (y = −5.5) at 0.5 m/s, tracked velocity alternating ±0.2 m/s around it.
+    for (let k = 0; k <= 6; k++) {
+      r.update(trackList(k * 0.1, [{ id: 5, x: 50 + 0.14 * k, y: -8 + 0.05 * k, vx: 1.4, vy: 0.5 + (k % 2 ? 0.2 : -0.2) }]), undefined);
+    }
+    const { features } = rasterOne(r);
+    // The last six velocities (0.5 s) average 0.5 m/s toward the road; 2.2 m to go ⇒ 4.4 s.
+    expect(feat(features, "toward_road_mean_mps")).toBeCloseTo(0.5, 5);
+    expect(feat(features, "time_to_curb_s")).toBeCloseTo(2.2 / 0.5, 4);
+    // Walking along (no approach): the clip value.
+    const along = new BevRasteriser();
+    along.setMap(streetMap());
+    along.update(trackList(0, [{ id: 6, x: 50, y: -7, vx: 1.4 }]), undefined);
+    expect(feat(rasterOne(along).features, "time_to_curb_s")).toBe(10);
+  });
+
   it("a standing pedestrian faces the road at the nearest curb; standing time accumulates", () => {
     const r = new BevRasteriser();
     r.setMap(streetMap());

@@ -34,6 +34,11 @@ describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", 
     const cardPath = join(dir, "m", "intent.card.json");
     const card = readIntentCard(cardPath); // throws on any mismatch with the rasteriser
     expect(card.training).toBeDefined();
+    // The operating threshold is chosen on validation data and recorded with the model.
+    const op = (JSON.parse(readFileSync(cardPath, "utf8")) as { operatingThreshold: { value: number; chosenOn: string } }).operatingThreshold;
+    expect(op.value).toBeGreaterThanOrEqual(0.2);
+    expect(op.value).toBeLessThanOrEqual(0.6);
+    expect(op.chosenOn).toBe("val");
     expect(statSync(model).size).toBeLessThan(2_000_000);
     expect(statSync(join(dir, "m", "intent.step.onnx")).size).toBeLessThan(2_000_000);
 

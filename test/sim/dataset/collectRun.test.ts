@@ -44,6 +44,22 @@ describe("collectRun", () => {
     }
   });
 
+  it("ends the anticipation (pre-entry) frames of any pedestrian when it first steps onto the road", async () => {
+    for (const name of ["hesitating-pedestrian", "crosswalk-crossing"]) {
+      const run = await collectRun(findScenario(name), 1);
+      const seq = run.sequences.find((s) => s.behaviour !== 0 && (s.willCross || name === "hesitating-pedestrian"))!;
+      let seenRoad = false;
+      let pre = 0;
+      for (let i = seq.start; i < seq.start + seq.length; i++) {
+        seenRoad ||= meta(run, i, "on_road") === 1;
+        if (seenRoad) expect(meta(run, i, "pre_entry"), `${name} frame ${i}`).toBe(0);
+        pre += meta(run, i, "pre_entry");
+      }
+      expect(seenRoad, name).toBe(true);
+      expect(pre, name).toBeGreaterThan(10);
+    }
+  });
+
   it("is deterministic and round-trips through the files", async () => {
     const s = findScenario("running-child");
     const a = await collectRun(s, 5);
@@ -60,7 +76,7 @@ describe("collectRun", () => {
       expect(ds.n).toBe(2 * a.n);
       expect(ds.sequences[a.sequences.length].start).toBe(a.n);
       expect(Buffer.from(ds.rasters.subarray(a.rasters.length)).equals(Buffer.from(a.rasters))).toBe(true);
-      expect([...ds.features.subarray(0, 14)]).toEqual([...a.features.subarray(0, 14)]);
+      expect([...ds.features.subarray(0, RASTER_SPEC.features.length)]).toEqual([...a.features.subarray(0, RASTER_SPEC.features.length)]);
       expect(ds.header.spec).toEqual(JSON.parse(JSON.stringify(RASTER_SPEC)));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../../prediction/index.ts";
-import { buildDataset, evaluateIntent, formatEvalTable } from "../../../sim/dataset/index.ts";
+import { PROJECT_ROOT, RASTER_SPEC } from "../../../prediction/index.ts";
+import { buildDataset, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, scorePredictor } from "../../../sim/dataset/index.ts";
 
 const card = join(PROJECT_ROOT, "models/intent.card.json");
 
@@ -27,5 +27,52 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
     // The walker and the hesitator never cross: the curb rule warns on the hesitator, the model should not.
     expect(report.predictors[0].falseWarnings.warnings).toBeLessThanOrEqual(report.predictors[1].falseWarnings.warnings);
+  });
+});
+
+describe("scorePredictor", () => {
+  // Two 10 Hz sequences of 20 frames: a jaywalker entering the road at t = 1.5 s, a walker who never does.
+  function synthetic(jayProbs: number[], walkerProbs: number[]) {
+    const H = RASTER_SPEC.horizonsS.length;
+    const M = META_COLUMNS.length;
+    const n = jayProbs.length + walkerProbs.length;
+    const meta = new Float32Array(n * M);
+    const labels = new Uint8Array(n * H);
+    const probs = new Float32Array(n * H);
+    const col = (c: (typeof META_COLUMNS)[number]) => META_COLUMNS.indexOf(c);
+    [jayProbs, walkerProbs].forEach((ps, seq) => {
+      ps.forEach((p, k) => {
+        const i = seq * jayProbs.length + k;
+        const t = k / 10;
+        meta[i * M + col("t_s")] = t;
+        meta[i * M + col("time_to_entry_s")] = seq === 0 ? 1.5 - t : NaN;
+        meta[i * M + col("pre_entry")] = seq === 1 || t < 1.5 ? 1 : 0;
+        RASTER_SPEC.horizonsS.forEach((h, j) => {
+          labels[i * H + j] = seq === 0 && 1.5 - t <= h ? 1 : 0;
+          probs[i * H + j] = p;
+        });
+      });
+    });
+    const seq = (start: number, willJaywalk: boolean) => ({ scenario: "s", seed: 1, trackId: start, start, length: 20, behaviour: 0, willJaywalk, willCross: willJaywalk });
+    const ds = { n, meta, labels, sequences: [seq(0, true), seq(20, false)] } as unknown as LoadedDataset;
+    return { ds, probs };
+  }
+
+  it("counts a warned jaywalker as a hit and a warned walker as a false alarm, per pedestrian", () => {
+    // Jaywalker: warned from t = 0.8 s (0.7 s before its entry); walker: one frame above the threshold.
+    const jay = Array.from({ length: 20 }, (_, k) => (k >= 8 ? 0.9 : 0.1));
+    const walker = Array.from({ length: 20 }, (_, k) => (k === 12 ? 0.6 : 0.1));
+    const { ds, probs } = synthetic(jay, walker);
+    const r = scorePredictor("test", ds, probs, 0.5);
+    expect(r.leadTime.medianS).toBeCloseTo(0.7, 5);
+    expect(r.pedestrians).toMatchObject({ jaywalkers: 1, hits: 1, others: 1, falseAlarms: 1, precision: 0.5, recall: 1 });
+    expect(r.pedestrians.f1).toBeCloseTo(2 / 3, 6);
+    expect(r.falseWarnings.warnings).toBe(1);
+    // Frames at the 1 s head: the jaywalker's 10 frames before its entry are positive, 7 warned; the walker's one warning is a false positive.
+    expect(r.byScenario).toEqual({ s: { tp: 7, fp: 1, fn: 3 } });
+    // A quiet walker and a jaywalker never warned: no hits, no false alarms.
+    const quiet = synthetic(jay.map(() => 0.1), walker.map(() => 0.1));
+    const none = scorePredictor("test", quiet.ds, quiet.probs, 0.5);
+    expect(none.pedestrians).toMatchObject({ hits: 0, falseAlarms: 0, precision: 0, recall: 0, f1: 0 });
   });
 });

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Rebuilds the shipped intent models from nothing: the train/val/test datasets from the randomised
+# suites (kept when already built with the same command), then the CNN+GRU and the kinematic-only GRU
+# baseline, then `curb eval intent` on the held-out test suite recorded in the card. `make models`.
+# About 40 minutes on a 2-core machine; the datasets take about 3 GB in out/intent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATA=out/intent
+TRAIN_VARIANTS=6
+curb() { node scripts/curb.mjs "$@"; }
+
+dataset() { # suite variants
+  local dir="$DATA/suite-$1" want="curb dataset --suite $1 --variants $2 --seed-base 1 --variation suite"
+  if [[ -f "$dir/manifest.json" ]] && grep -qF "\"command\": \"$want" "$dir/manifest.json"; then
+    echo "dataset $1: kept ($dir)"
+  else
+    rm -rf "$dir"
+    curb dataset --suite "$1" --variants "$2" --seed-base 1 --out "$dir"
+  fi
+}
+
+dataset train "$TRAIN_VARIANTS"
+dataset val 1
+dataset test 1
+
+common=(--data "$DATA/suite-train" --val "$DATA/suite-val" --test "$DATA/suite-test")
+curb train intent "${common[@]}" --out models/intent.onnx --epochs 30
+curb train intent "${common[@]}" --out models/intent-kinematic.onnx --epochs 16 --no-raster
+# The operating threshold was chosen on val by the training script (card: operatingThreshold); the
+# stack config prediction/intent/intent-stack.yaml must carry the same value (a test checks it).
+threshold=$(node -e "console.log(require('./models/intent.card.json').operatingThreshold.value)")
+curb eval intent --data "$DATA/suite-test" --threshold "$threshold" --out out/eval-intent/suite-test --update-card
+echo "operating threshold $threshold: set prediction.decisionThreshold in prediction/intent/intent-stack.yaml to it"
