@@ -2,12 +2,12 @@
 # Rebuilds the shipped intent models from nothing: the train/val/test datasets from the randomised
 # suites (kept when already built with the same command), then the CNN+GRU and the kinematic-only GRU
 # baseline, then `curb eval intent` on the held-out test suite recorded in the card. `make models`.
-# About 40 minutes on a 2-core machine; the datasets take about 3 GB in out/intent.
+# About 20 minutes on a 2-core machine; the datasets take about 2.5 GB in out/intent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DATA=out/intent
-TRAIN_VARIANTS=6
+TRAIN_VARIANTS=3
 curb() { node scripts/curb.mjs "$@"; }
 
 dataset() { # suite variants

@@ -241,6 +241,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-raster", action="store_true", help="kinematic features only (baseline)")
     ap.add_argument("--no-calibrate", action="store_true", help="skip Platt scaling on the validation set")
+    ap.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=True,
+                    help="mirror half of the training windows left-right (raster columns, ego_lateral_m)")
     ap.add_argument("--command", default=None, help="the command line to record in the card")
     args = ap.parse_args()
 
@@ -285,6 +287,7 @@ def main():
     pos = labels.sum(0)
     pos_weight = np.clip((len(labels) - pos) / np.maximum(pos, 1), 1.0, 30.0)
     pre_col = train["meta_columns"].index("pre_entry")
+    lateral_col = spec["features"].index("ego_lateral_m")
 
     net = IntentNet(C, F, H, feat_mean, feat_std, use_raster)
     n_params = sum(p.numel() for p in net.parameters())
@@ -308,6 +311,7 @@ def main():
             y = np.zeros((B, T, H), np.float32)
             w = np.zeros((B, T, 1), np.float32)
             r = np.zeros((B, T, C, S, S), np.float32) if use_raster else None
+            mirror = rng.random(len(chunk)) < 0.5 if args.mirror else np.zeros(len(chunk), bool)
             for b, (a, n) in enumerate(chunk):
                 f[b, :n] = train["features"][a:a + n]
                 # Padding frames repeat the last real frame (never read: weight 0).
@@ -317,6 +321,12 @@ def main():
                 w[b, :n, 0] = 1.0 + train["meta"][a:a + n, pre_col]
                 if use_raster:
                     r[b, :n] = train["rasters"][a:a + n] / 255.0
+                if mirror[b]:
+                    # The street seen in a mirror (left-hand traffic): columns flip, and so does the
+                    # one left/right-signed feature; every other feature is a distance, speed or flag.
+                    if use_raster:
+                        r[b, :n] = r[b, :n, :, :, ::-1].copy()
+                    f[b, :n, lateral_col] = -f[b, :n, lateral_col]
             logits, _ = net(torch.from_numpy(r) if use_raster else None, torch.from_numpy(f))
             loss = (bce(logits, torch.from_numpy(y)) * torch.from_numpy(w)).sum() / torch.from_numpy(w).sum() / H
             opt.zero_grad()
@@ -418,7 +428,7 @@ def main():
             "trainSequences": len(train_seqs),
             "trainFrames": int(len(tr_idx)),
             "epochs": args.epochs, "bestEpoch": best[3], "batch": args.batch, "windowFrames": args.window, "lr": args.lr,
-            "seed": args.seed, "posWeight": [float(x) for x in pos_weight], "calibration": calibration, "history": history,
+            "seed": args.seed, "mirror": args.mirror, "posWeight": [float(x) for x in pos_weight], "calibration": calibration, "history": history,
             "torch": torch.__version__, "seconds": round(time.time() - t_start, 1), "parameters": int(n_params),
         },
         "operatingThreshold": {

@@ -39,6 +39,8 @@ describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", 
     expect(op.value).toBeGreaterThanOrEqual(0.2);
     expect(op.value).toBeLessThanOrEqual(0.6);
     expect(op.chosenOn).toBe("val");
+    // Half the training windows are seen mirrored (left-hand traffic); the card says so.
+    expect((card.training as { mirror?: boolean }).mirror).toBe(true);
     expect(statSync(model).size).toBeLessThan(2_000_000);
     expect(statSync(join(dir, "m", "intent.step.onnx")).size).toBeLessThan(2_000_000);
 
