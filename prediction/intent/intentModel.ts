@@ -28,7 +28,9 @@ export interface IntentModelCard {
   hiddenSize: number;
   graphs: { full: CardGraph; step: CardGraph };
   rasterSpec: unknown;
-  training?: unknown;
+  training?: { mirror?: boolean } & Record<string, unknown>;
+  /** P(1 s head) threshold the training script chose on validation data (the stack's decisionThreshold). */
+  operatingThreshold?: { value: number; horizonS: number; chosenOn: string };
   quality?: unknown;
 }
 

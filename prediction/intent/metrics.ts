@@ -56,8 +56,12 @@ export function binaryMetrics(labels: ArrayLike<number>, probs: ArrayLike<number
   }
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
-  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-  return { n: labels.length, positives: pos, precision, recall, f1, rocAuc: rocAuc(labels, probs), ece: expectedCalibrationError(labels, probs) };
+  return { n: labels.length, positives: pos, precision, recall, f1: f1Score(precision, recall), rocAuc: rocAuc(labels, probs), ece: expectedCalibrationError(labels, probs) };
+}
+
+/** Harmonic mean of precision and recall; 0 when both are 0. */
+export function f1Score(precision: number, recall: number): number {
+  return precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
 }
 
 export function median(xs: readonly number[]): number {

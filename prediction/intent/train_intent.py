@@ -189,22 +189,29 @@ def fit_platt(net, ds, use_raster):
     return a.detach().numpy().tolist(), b.detach().numpy().tolist()
 
 
-def evaluate(net, ds, use_raster, horizons, threshold=0.5):
-    p = predict_sequences(net, ds, use_raster)
-    pre = ds["meta"][:, ds["meta_columns"].index("pre_entry")] == 1
+def pre_entry(ds):
+    return ds["meta"][:, ds["meta_columns"].index("pre_entry")] == 1
+
+
+def scores(p, ds, horizons, threshold=0.5):
+    """Metrics per horizon of probabilities p (dataset order) on every frame and on pre-entry frames."""
+    pre = pre_entry(ds)
     res = {}
     for k, h in enumerate(horizons):
         res[f"{h}s"] = {"all": metrics(ds["labels"][:, k], p[:, k], threshold), "preEntry": metrics(ds["labels"][pre, k], p[pre, k], threshold)}
     return res
 
 
+def evaluate(net, ds, use_raster, horizons, threshold=0.5):
+    return scores(predict_sequences(net, ds, use_raster), ds, horizons, threshold)
+
+
 OPERATING_THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(9)]  # 0.2 … 0.6
 
 
-def choose_threshold(net, ds, use_raster, horizons, decision_horizon=1):
-    """The operating threshold with the best pre-entry F1 at the decision horizon on ds (validation)."""
-    p = predict_sequences(net, ds, use_raster)
-    pre = ds["meta"][:, ds["meta_columns"].index("pre_entry")] == 1
+def choose_threshold(p, ds, horizons, decision_horizon=1):
+    """The operating threshold with the best pre-entry F1 at the decision horizon for probabilities p on ds (validation)."""
+    pre = pre_entry(ds)
     k = horizons.index(decision_horizon)
     f1s = {t: metrics(ds["labels"][pre, k], p[pre, k], t)["f1"] for t in OPERATING_THRESHOLDS}
     best = max(OPERATING_THRESHOLDS, key=lambda t: (f1s[t], -abs(t - 0.5)))
@@ -353,10 +360,11 @@ def main():
         ca, cb = fit_platt(net, val, use_raster)
         calibration = {"method": "Platt scaling per horizon on the validation set (unweighted BCE)", "a": ca, "b": cb}
         print(f"calibration a {np.round(ca, 3).tolist()} b {np.round(cb, 3).tolist()}", flush=True)
-    threshold, f1_by_threshold = choose_threshold(net, val, use_raster, horizons)
+    p_val = predict_sequences(net, val, use_raster)
+    threshold, f1_by_threshold = choose_threshold(p_val, val, horizons)
     print(f"operating threshold {threshold} (val pre-entry F1@1s by threshold: "
           f"{', '.join(f'{t}: {f:.3f}' for t, f in f1_by_threshold.items())})", flush=True)
-    val_metrics = evaluate(net, val, use_raster, horizons, threshold)
+    val_metrics = scores(p_val, val, horizons, threshold)
     print(f"val (calibrated): AUC@1s pre-entry {val_metrics['1s']['preEntry']['auc']:.4f} F1@1s pre-entry {val_metrics['1s']['preEntry']['f1']:.3f} "
           f"F1@1s all {val_metrics['1s']['all']['f1']:.3f}", flush=True)
     test_metrics = None

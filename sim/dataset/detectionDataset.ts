@@ -11,7 +11,7 @@ import { runClosedLoop } from "../closedLoop.ts";
 import type { SensorKind } from "../sensorRig.ts";
 import { chromiumAvailable } from "../sensors/index.ts";
 import type { Scenario, SensorSpec } from "../scenarios/index.ts";
-import { datasetScenarios } from "./buildDataset.ts";
+import { type DatasetOptions, datasetScenarios } from "./buildDataset.ts";
 
 export const DETECTION_FORMAT = "curb-detection-dataset";
 export const DETECTION_FORMAT_VERSION = 1;
@@ -194,15 +194,9 @@ function writeCameraSample(dir: string, sensor: string, i: number, base: object,
   writeFileSync(join(dir, sensor, `${name}.json`), `${JSON.stringify(label, null, 1)}\n`);
 }
 
-export interface DetectionDatasetOptions {
-  suite: string;
-  variants: number;
-  seedBase: number;
-  out: string;
-  variation: "suite" | "wide";
-  scenarios?: string[];
+/** The intent dataset's options (suite, seeds, variation, scenarios) plus the sensors to label. */
+export interface DetectionDatasetOptions extends DatasetOptions {
   sensors?: readonly SensorKind[];
-  quiet?: boolean;
 }
 
 /** Every scenario (with pedestrians) of a suite × N seeds → `out/<scenario>/seed-<seed>/<sensor>/…` + manifest.json. */

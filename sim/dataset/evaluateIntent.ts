@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, CurbRulePredictor, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  binaryMetrics, type BinaryMetrics, CurbRulePredictor, f1Score, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
   StreetGeometry, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
@@ -202,26 +202,27 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     onsets += warningOnsets(p, threshold);
     hours += s.length / RASTER_SPEC.rateHz / 3600;
   }
+  // Anticipation frames at the decision horizon, per scenario template and per pedestrian.
   const byScenario: PredictorReport["byScenario"] = {};
+  let others = 0, falseAlarms = 0;
   for (const s of ds.sequences) {
     const c = (byScenario[s.scenario.split("#")[0]] ??= { tp: 0, fp: 0, fn: 0 });
+    let warned = false;
     for (let i = s.start; i < s.start + s.length; i++) {
       if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
       const y = ds.labels[i * H + kd] === 1, warn = probs[i * H + kd] >= threshold;
+      warned ||= warn;
       if (y && warn) c.tp++;
       else if (warn) c.fp++;
       else if (y) c.fn++;
     }
-  }
-  let others = 0, falseAlarms = 0;
-  for (const s of ds.sequences) {
-    if (s.willJaywalk) continue;
-    others++;
-    for (let i = s.start; i < s.start + s.length; i++) {
-      if (ds.meta[i * M + col("pre_entry")] === 1 && probs[i * H + kd] >= threshold) { falseAlarms++; break; }
+    if (!s.willJaywalk) {
+      others++;
+      if (warned) falseAlarms++;
     }
   }
-  const leadTime = lead(kd);
+  const leadTimeByHorizon = RASTER_SPEC.horizonsS.map((_, k) => lead(k));
+  const leadTime = leadTimeByHorizon[kd];
   const hits = leadTime.warned;
   const precision = hits + falseAlarms > 0 ? hits / (hits + falseAlarms) : 0;
   const recall = leadTime.jaywalkers > 0 ? hits / leadTime.jaywalkers : 0;
@@ -229,10 +230,10 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     name,
     horizons,
     leadTime,
-    leadTimeByHorizon: RASTER_SPEC.horizonsS.map((_, k) => lead(k)),
+    leadTimeByHorizon,
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
     byScenario,
-    pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 },
+    pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall) },
   };
 }
 

@@ -35,12 +35,11 @@ describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", 
     const card = readIntentCard(cardPath); // throws on any mismatch with the rasteriser
     expect(card.training).toBeDefined();
     // The operating threshold is chosen on validation data and recorded with the model.
-    const op = (JSON.parse(readFileSync(cardPath, "utf8")) as { operatingThreshold: { value: number; chosenOn: string } }).operatingThreshold;
-    expect(op.value).toBeGreaterThanOrEqual(0.2);
-    expect(op.value).toBeLessThanOrEqual(0.6);
-    expect(op.chosenOn).toBe("val");
+    expect(card.operatingThreshold?.value).toBeGreaterThanOrEqual(0.2);
+    expect(card.operatingThreshold?.value).toBeLessThanOrEqual(0.6);
+    expect(card.operatingThreshold?.chosenOn).toBe("val");
     // Half the training windows are seen mirrored (left-hand traffic); the card says so.
-    expect((card.training as { mirror?: boolean }).mirror).toBe(true);
+    expect(card.training?.mirror).toBe(true);
     expect(statSync(model).size).toBeLessThan(2_000_000);
     expect(statSync(join(dir, "m", "intent.step.onnx")).size).toBeLessThan(2_000_000);
 
