@@ -319,8 +319,10 @@ export class BevRasteriser {
       towardMean += hist.vx[k] * nx + hist.vy[k] * ny;
     }
     towardMean /= back + 1;
-    // When it reaches the curb at its recent pace: the quantity a 1 s head has to threshold.
-    const timeToCurb = onRoad ? 0 : hasCurb && towardMean > 0.1 ? Math.min(10, curb.distanceM / towardMean) : 10;
+    // When its body's edge reaches the curb (it has stepped off) at its recent pace: the quantity a 1 s
+    // head has to threshold. Measured to the centre it would be late by half a body width / pace.
+    const edgeDistanceM = Math.max(0, curb.distanceM - ped.widthM / 2);
+    const timeToCurb = onRoad ? 0 : hasCurb && towardMean > 0.1 ? Math.min(10, edgeDistanceM / towardMean) : 10;
     let egoAhead = 60, egoLateral = 30, egoSpeed = 0;
     if (ego) {
       const ex = px - ego.xM, ey = py - ego.yM;

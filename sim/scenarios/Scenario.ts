@@ -53,6 +53,12 @@ export const PedestrianSpecSchema = z.strictObject({
   isChild: z.boolean().default(false),
   /** Waits at the curb while the ego is close and moving (default: never reacts to the ego). */
   yieldsToEgo: z.boolean().default(false),
+  /**
+   * With `yieldsToEgo`: the smallest gap to the approaching ego, in seconds of its travel, this
+   * pedestrian accepts to cross in front of it (gap acceptance; people differ, commonly 2–7 s).
+   * Default 4.
+   */
+  criticalGapS: positive().max(15).optional(),
   /** Hesitate only: how far it steps off the curb onto the road, and how long it pauses there. */
   hesitation: z
     .strictObject({ stepOffM: positive().max(3).default(0.8), pauseS: positive().max(10).default(1) })
@@ -293,6 +299,9 @@ export const ScenarioSchema = z
       }
       if (ped.curbWaitS > 0 && !CROSSING.has(ped.behaviour)) {
         issue(at("curbWaitS"), `only crossing behaviours wait at the curb, not ${ped.behaviour}`);
+      }
+      if (ped.criticalGapS !== undefined && !ped.yieldsToEgo) {
+        issue(at("criticalGapS"), "only a pedestrian that yields to the ego (yieldsToEgo: true) judges gaps");
       }
       if (ped.approachS > 0 && !triggered) {
         issue(at("approachS"), `only crossing and hesitating pedestrians approach the curb, not ${ped.behaviour}`);

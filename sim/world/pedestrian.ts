@@ -39,8 +39,10 @@ export const CHILD_SIZE = Object.freeze({ lengthM: 0.35, widthM: 0.35, heightM: 
 
 /** How far from the crosswalk edge a crosswalk crosser keeps its crossing line, m. */
 const CROSSWALK_INSET_M = 0.6;
-/** A yielding pedestrian waits while the moving ego is closer than max(this, 4 s of travel), m. */
+/** A yielding pedestrian waits while the moving ego is closer than max(this, its critical gap of travel), m. */
 const YIELD_MIN_GAP_M = 15;
+/** Critical gap of a yielding pedestrian that does not set one, s of the ego's travel. */
+export const DEFAULT_CRITICAL_GAP_S = 4;
 
 const BEHAVIOUR_ENUM: Record<PedestrianBehaviour, msg.PedestrianTruth_Behaviour> = {
   "walk-along": msg.PedestrianTruth_Behaviour.WALK_ALONG,
@@ -314,10 +316,11 @@ export class Pedestrian {
   }
 
   private egoIsThreat(ctx: PedestrianContext): boolean {
-    // Threat: the ego is moving, its rear has not yet passed, and its front is close.
+    // Threat: the ego is moving, its rear has not yet passed, and it would arrive sooner than the gap this pedestrian accepts.
     const gap = this.x - ctx.egoFrontXM;
     return (
-      ctx.egoSpeedMps > 0.3 && this.x - ctx.egoRearXM > -0.5 && gap < Math.max(YIELD_MIN_GAP_M, 4 * ctx.egoSpeedMps)
+      ctx.egoSpeedMps > 0.3 && this.x - ctx.egoRearXM > -0.5 &&
+      gap < Math.max(YIELD_MIN_GAP_M, (this.spec.criticalGapS ?? DEFAULT_CRITICAL_GAP_S) * ctx.egoSpeedMps)
     );
   }
 }

@@ -215,6 +215,35 @@ describe("pedestrian behaviours", () => {
     expect(leave - passedNs).toBeLessThan(300_000_000n);
   });
 
+  it("criticalGapS: crosses in front of the ego when the gap is at least its critical gap, else after the ego has passed", () => {
+    const run = (criticalGapS: number) => {
+      const w = new World({
+        name: "gap",
+        description: "gap acceptance",
+        durationS: 15,
+        ego: { xM: 10, speedMps: 10 },
+        pedestrians: [{ behaviour: "jaywalk", start: { xM: 90, yM: -6.5 }, speedMps: 1.4, trigger: { egoDistanceM: 70 }, yieldsToEgo: true, criticalGapS }],
+      }, 1);
+      let gapAtLeaveS = NaN;
+      let passedNs = 0n;
+      while (!w.done) {
+        w.step(0.1, COAST);
+        const p = w.pedestrians[0];
+        if (passedNs === 0n && w.ego.frontX - w.ego.params.lengthM > p.x + 0.5) passedNs = w.timeNs;
+        if (Number.isNaN(gapAtLeaveS) && p.curbLeaveNs > 0n) gapAtLeaveS = (p.x - w.ego.frontX) / 10;
+        expect(w.collisions()).toEqual([]);
+      }
+      return { gapAtLeaveS, leaveNs: w.pedestrians[0].curbLeaveNs, passedNs };
+    };
+    // The ego is 70 m away at the decision, about 6 s at 10 m/s when it reaches the curb.
+    const bold = run(3);
+    expect(bold.gapAtLeaveS).toBeGreaterThan(3);
+    expect(bold.leaveNs).toBeLessThan(bold.passedNs);
+    const careful = run(6.5);
+    expect(careful.gapAtLeaveS).toBeLessThan(0); // the ego is past
+    expect(careful.leaveNs).toBeGreaterThanOrEqual(careful.passedNs - 100_000_000n);
+  });
+
   it("does not react to the ego by default: a stopped ego does not change the crossing", () => {
     const a = track(new World(findScenario("crosswalk-crossing"), 8), 1, COAST);
     const w = new World(findScenario("crosswalk-crossing"), 8);

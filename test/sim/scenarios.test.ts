@@ -50,6 +50,10 @@ describe("scenario validation", () => {
       "pedestrians[0].approachS: only crossing and hesitating pedestrians approach the curb, not walk-along",
     );
     expect(problems({ ...base, pedestrians: [{ ...walker, behaviour: "jaywalk", trigger: { atS: 1 }, approachS: -1 }] })).toContain("pedestrians[0].approachS");
+    expect(problems({ ...base, pedestrians: [{ ...walker, behaviour: "jaywalk", trigger: { atS: 1 }, criticalGapS: 3 }] })).toContain(
+      "pedestrians[0].criticalGapS: only a pedestrian that yields to the ego (yieldsToEgo: true) judges gaps",
+    );
+    expect(problems({ ...base, pedestrians: [{ ...walker, behaviour: "jaywalk", trigger: { atS: 1 }, yieldsToEgo: true, criticalGapS: 0 }] })).toContain("pedestrians[0].criticalGapS");
   });
 
   it("rejects unknown keys (typos) by name", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { msg } from "../../../bus/index.ts";
 import { BevRasteriser, diffRasterSpec, RASTER_SPEC } from "../../../prediction/index.ts";
+import { World } from "../../../sim/world/index.ts";
 import { streetMap, trackList, vehicleState } from "../streetFixture.ts";
 
 const S = RASTER_SPEC.sizePx;
@@ -51,7 +52,7 @@ describe("BevRasteriser", () => {
     expect(feat(features, "outside_map")).toBe(0);
   });
 
-  it("time_to_curb_s: the time to the curb at the recent mean approach speed, noise averaged out", () => {
+  it("time_to_curb_s: the time until its body's edge reaches the curb at the recent mean approach speed, noise averaged out", () => {
     const r = new BevRasteriser();
     r.setMap(streetMap());
     // Drifting toward the south curb (y = −5.5) at 0.5 m/s, tracked velocity alternating ±0.2 m/s around it.
@@ -59,14 +60,40 @@ describe("BevRasteriser", () => {
       r.update(trackList(k * 0.1, [{ id: 5, x: 50 + 0.14 * k, y: -8 + 0.05 * k, vx: 1.4, vy: 0.5 + (k % 2 ? 0.2 : -0.2) }]), undefined);
     }
     const { features } = rasterOne(r);
-    // The last six velocities (0.5 s) average 0.5 m/s toward the road; 2.2 m to go ⇒ 4.4 s.
+    // The last six velocities (0.5 s) average 0.5 m/s toward the road; the centre is 2.2 m from the curb,
+    // the body's edge (half of the 0.5 m track width) 1.95 m ⇒ 3.9 s, when it steps off.
     expect(feat(features, "toward_road_mean_mps")).toBeCloseTo(0.5, 5);
-    expect(feat(features, "time_to_curb_s")).toBeCloseTo(2.2 / 0.5, 4);
+    expect(feat(features, "curb_signed_distance_m")).toBeCloseTo(2.2, 5);
+    expect(feat(features, "time_to_curb_s")).toBeCloseTo((2.2 - 0.25) / 0.5, 4);
     // Walking along (no approach): the clip value.
     const along = new BevRasteriser();
     along.setMap(streetMap());
     along.update(trackList(0, [{ id: 6, x: 50, y: -7, vx: 1.4 }]), undefined);
     expect(feat(rasterOne(along).features, "time_to_curb_s")).toBe(10);
+  });
+
+  it("time_to_curb_s agrees with the simulator's curb leave for a noise-free approach", () => {
+    // A jaywalker drifting toward the curb for about 2 s (approachS), seen through exact tracks.
+    const w = new World({
+      name: "approach", description: "one jaywalker", durationS: 12, ego: { xM: 10, speedMps: 0 },
+      pedestrians: [{ behaviour: "jaywalk", start: { xM: 60, yM: -7.2 }, speedMps: 1.3, walkDirection: 1, trigger: { atS: 2 }, approachS: 2, variation: { startXM: 0, speedFraction: 0, triggerFraction: 0 } }],
+    }, 1);
+    const r = new BevRasteriser();
+    r.setMap(w.streetMap());
+    const seen: { tS: number; timeToCurbS: number }[] = [];
+    while (!w.done && w.pedestrians[0].curbLeaveNs === 0n) {
+      w.step(0.1, { accelerationMps2: 0, steeringAngleRad: 0 });
+      const tracks = w.groundTruth().objects.map((o) => msg.create(msg.TrackSchema, {
+        id: o.id, objectClass: o.objectClass, xM: o.xM, yM: o.yM, vxMps: o.vxMps, vyMps: o.vyMps, yawRad: o.yawRad, lengthM: o.lengthM, widthM: o.widthM,
+      }));
+      r.update(msg.create(msg.TrackListSchema, { timestamp: w.groundTruth().timestamp, tracks }), undefined);
+      seen.push({ tS: Number(w.timeNs) / 1e9, timeToCurbS: feat(rasterOne(r).features, "time_to_curb_s") });
+    }
+    const leaveS = Number(w.pedestrians[0].curbLeaveNs) / 1e9;
+    const checked = seen.filter((s) => leaveS - s.tS <= 1.2 && leaveS - s.tS >= 0.2);
+    expect(checked.length).toBeGreaterThanOrEqual(8);
+    // Steady approach: within one frame of the true time to the curb leave.
+    for (const s of checked) expect(Math.abs(s.timeToCurbS - (leaveS - s.tS))).toBeLessThan(0.1);
   });
 
   it("a standing pedestrian faces the road at the nearest curb; standing time accumulates", () => {
