@@ -42,7 +42,7 @@ const CROSSWALK_INSET_M = 0.6;
 /** A yielding pedestrian waits while the moving ego is closer than max(this, its critical gap of travel), m. */
 const YIELD_MIN_GAP_M = 15;
 /** Critical gap of a yielding pedestrian that does not set one, s of the ego's travel. */
-export const DEFAULT_CRITICAL_GAP_S = 4;
+const DEFAULT_CRITICAL_GAP_S = 4;
 
 const BEHAVIOUR_ENUM: Record<PedestrianBehaviour, msg.PedestrianTruth_Behaviour> = {
   "walk-along": msg.PedestrianTruth_Behaviour.WALK_ALONG,

@@ -56,7 +56,11 @@ export function groundTruth(tS: number, objects: ObjectSpec[], ego = { x: 0, y: 
 }
 
 export function track(o: ObjectSpec): msg.Track {
-  const g = groundTruthObject(o);
+  return trackFromTruth(groundTruthObject(o));
+}
+
+/** The exact track of a ground-truth object (a noise-free perception). */
+export function trackFromTruth(g: msg.GroundTruthObject): msg.Track {
   return msg.create(msg.TrackSchema, {
     id: g.id, objectClass: g.objectClass, xM: g.xM, yM: g.yM, yawRad: g.yawRad, vxMps: g.vxMps, vyMps: g.vyMps,
     lengthM: g.lengthM, widthM: g.widthM, heightM: g.heightM,

@@ -24,6 +24,24 @@ function track(world: World, id = 1, cmd = COAST): Sample[] {
   return out;
 }
 
+/**
+ * Runs a coasting ego past pedestrian 0 (no collision allowed on any step): when it left the curb,
+ * when the ego's rear passed it (+0.5 m), and how far ahead the ego's front was when it left.
+ */
+function crossingBesideEgo(input: ScenarioInput): { leaveNs: bigint; passedNs: bigint; egoGapAtLeaveM: number } {
+  const w = new World(input, 1);
+  let passedNs = 0n;
+  let egoGapAtLeaveM = NaN;
+  while (!w.done) {
+    w.step(0.1, COAST);
+    const p = w.pedestrians[0];
+    if (passedNs === 0n && w.ego.frontX - w.ego.params.lengthM > p.x + 0.5) passedNs = w.timeNs;
+    if (Number.isNaN(egoGapAtLeaveM) && p.curbLeaveNs > 0n) egoGapAtLeaveM = p.x - w.ego.frontX;
+    expect(w.collisions()).toEqual([]);
+  }
+  return { leaveNs: w.pedestrians[0].curbLeaveNs, passedNs, egoGapAtLeaveM };
+}
+
 /** A scenario with one pedestrian and a stopped ego far away, so only time triggers fire. */
 type PedInput = NonNullable<ScenarioInput["pedestrians"]>[number];
 
@@ -198,16 +216,7 @@ describe("pedestrian behaviours", () => {
         },
       ],
     };
-    const w = new World(input, 1);
-    let passedNs = 0n;
-    let leave = 0n;
-    while (!w.done) {
-      w.step(0.1, COAST);
-      const p = w.pedestrians[0];
-      if (passedNs === 0n && w.ego.frontX - w.ego.params.lengthM > p.x + 0.5) passedNs = w.timeNs;
-      leave = p.curbLeaveNs;
-      expect(w.collisions()).toEqual([]);
-    }
+    const { leaveNs: leave, passedNs } = crossingBesideEgo(input);
     expect(leave).toBeGreaterThan(0n);
     expect(passedNs).toBeGreaterThan(0n);
     // It sees the ego after the ego's move in the same step, so it may leave one step (0.1 s) early.
@@ -216,24 +225,16 @@ describe("pedestrian behaviours", () => {
   });
 
   it("criticalGapS: crosses in front of the ego when the gap is at least its critical gap, else after the ego has passed", () => {
+    const egoSpeedMps = 10;
     const run = (criticalGapS: number) => {
-      const w = new World({
+      const r = crossingBesideEgo({
         name: "gap",
         description: "gap acceptance",
         durationS: 15,
-        ego: { xM: 10, speedMps: 10 },
+        ego: { xM: 10, speedMps: egoSpeedMps },
         pedestrians: [{ behaviour: "jaywalk", start: { xM: 90, yM: -6.5 }, speedMps: 1.4, trigger: { egoDistanceM: 70 }, yieldsToEgo: true, criticalGapS }],
-      }, 1);
-      let gapAtLeaveS = NaN;
-      let passedNs = 0n;
-      while (!w.done) {
-        w.step(0.1, COAST);
-        const p = w.pedestrians[0];
-        if (passedNs === 0n && w.ego.frontX - w.ego.params.lengthM > p.x + 0.5) passedNs = w.timeNs;
-        if (Number.isNaN(gapAtLeaveS) && p.curbLeaveNs > 0n) gapAtLeaveS = (p.x - w.ego.frontX) / 10;
-        expect(w.collisions()).toEqual([]);
-      }
-      return { gapAtLeaveS, leaveNs: w.pedestrians[0].curbLeaveNs, passedNs };
+      });
+      return { ...r, gapAtLeaveS: r.egoGapAtLeaveM / egoSpeedMps };
     };
     // The ego is 70 m away at the decision, about 6 s at 10 m/s when it reaches the curb.
     const bold = run(3);

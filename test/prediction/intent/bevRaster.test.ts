@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { msg } from "../../../bus/index.ts";
 import { BevRasteriser, diffRasterSpec, RASTER_SPEC } from "../../../prediction/index.ts";
 import { World } from "../../../sim/world/index.ts";
-import { streetMap, trackList, vehicleState } from "../streetFixture.ts";
+import { streetMap, trackFromTruth, trackList, vehicleState } from "../streetFixture.ts";
 
 const S = RASTER_SPEC.sizePx;
 const C = RASTER_SPEC.channels.length;
@@ -83,10 +83,8 @@ describe("BevRasteriser", () => {
     const seen: { tS: number; timeToCurbS: number }[] = [];
     while (!w.done && w.pedestrians[0].curbLeaveNs === 0n) {
       w.step(0.1, { accelerationMps2: 0, steeringAngleRad: 0 });
-      const tracks = w.groundTruth().objects.map((o) => msg.create(msg.TrackSchema, {
-        id: o.id, objectClass: o.objectClass, xM: o.xM, yM: o.yM, vxMps: o.vxMps, vyMps: o.vyMps, yawRad: o.yawRad, lengthM: o.lengthM, widthM: o.widthM,
-      }));
-      r.update(msg.create(msg.TrackListSchema, { timestamp: w.groundTruth().timestamp, tracks }), undefined);
+      const truth = w.groundTruth();
+      r.update(msg.create(msg.TrackListSchema, { timestamp: truth.timestamp, tracks: truth.objects.map(trackFromTruth) }), undefined);
       seen.push({ tS: Number(w.timeNs) / 1e9, timeToCurbS: feat(rasterOne(r).features, "time_to_curb_s") });
     }
     const leaveS = Number(w.pedestrians[0].curbLeaveNs) / 1e9;
