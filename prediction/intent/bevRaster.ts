@@ -308,6 +308,7 @@ export class BevRasteriser {
     let cwDist = 30;
     for (const cw of this.crosswalkCentres) cwDist = Math.min(cwDist, Math.hypot(cw.x - px, cw.y - py));
     let towardDelta = 0;
+    const tNowS = hist.tS[hist.at(0)];
     const back = Math.min(hist.count - 1, Math.round(0.5 * spec.rateHz));
     if (back > 0) {
       const k = hist.at(back);
@@ -319,9 +320,18 @@ export class BevRasteriser {
       towardMean += hist.vx[k] * nx + hist.vy[k] * ny;
     }
     towardMean /= back + 1;
+    // The curb distance smoothed over the same window: each past position's distance, carried forward
+    // to now at the mean approach speed, averaged. Tracked positions jitter by ~0.1 m, which at a
+    // 0.3 m/s approach is 0.3 s of timing error; the average cuts it by √(window).
+    let carried = 0;
+    for (let age = 1; age < back + 1; age++) {
+      const k = hist.at(age);
+      carried += (px - hist.x[k]) * nx + (py - hist.y[k]) * ny - towardMean * (tNowS - hist.tS[k]);
+    }
+    const smoothDistanceM = curb.distanceM + carried / (back + 1);
     // When its body's edge reaches the curb (it has stepped off) at its recent pace: the quantity a 1 s
     // head has to threshold. Measured to the centre it would be late by half a body width / pace.
-    const edgeDistanceM = Math.max(0, curb.distanceM - ped.widthM / 2);
+    const edgeDistanceM = Math.max(0, smoothDistanceM - ped.widthM / 2);
     const timeToCurb = onRoad ? 0 : hasCurb && towardMean > 0.1 ? Math.min(10, edgeDistanceM / towardMean) : 10;
     let egoAhead = 60, egoLateral = 30, egoSpeed = 0;
     if (ego) {

@@ -24,7 +24,7 @@ export const INTENT_FEATURES = Object.freeze([
   "history_fraction", // valid history frames / historyFrames (1 = full history; < 1 = padded)
   "outside_map", // 0/1: pedestrian outside the map's extent (static channels are all zero then)
   "toward_road_mean_mps", // toward_road averaged over the last ~0.5 s of history (tracked velocities are noisy)
-  "time_to_curb_s", // (curb distance − half the track width) / toward_road_mean while approaching (> 0.1 m/s), clipped to 10; 0 on the road; 10 otherwise
+  "time_to_curb_s", // (smoothed curb distance − half the track width) / toward_road_mean while approaching (> 0.1 m/s), clipped to 10; 0 on the road; 10 otherwise
 ] as const);
 export type IntentFeature = (typeof INTENT_FEATURES)[number];
 
@@ -62,7 +62,7 @@ function deepFreeze<T>(o: T): T {
 
 export const RASTER_SPEC: RasterSpec = deepFreeze({
   name: "curb-intent-bev",
-  version: 3,
+  version: 4,
   sizePx: 32,
   resolutionM: 0.4,
   channels: [...RASTER_CHANNELS],

@@ -35,9 +35,9 @@ export interface RandomSuiteSpec {
   size: number;
 }
 
-/** Disjoint seed ranges: train [100000, 100400), val [200000, 200100), test [300000, 300100). */
+/** Disjoint seed ranges: train [100000, 100800), val [200000, 200100), test [300000, 300100). */
 export const RANDOM_SUITES: Readonly<Record<"train" | "val" | "test", RandomSuiteSpec>> = Object.freeze({
-  train: { firstSeed: 100_000, size: 400 },
+  train: { firstSeed: 100_000, size: 800 },
   val: { firstSeed: 200_000, size: 100 },
   test: { firstSeed: 300_000, size: 100 },
 });

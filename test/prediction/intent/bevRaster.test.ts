@@ -72,6 +72,23 @@ describe("BevRasteriser", () => {
     expect(feat(rasterOne(along).features, "time_to_curb_s")).toBe(10);
   });
 
+  it("time_to_curb_s averages out position jitter: the curb distance is smoothed over the window", () => {
+    const r = new BevRasteriser();
+    r.setMap(streetMap());
+    // A slow drift (0.3 m/s) toward the south curb, exact velocities, positions jittering ±0.1 m across
+    // it frame by frame, as tracked positions do. The current frame is jittered 0.1 m toward the curb.
+    for (let k = 0; k <= 10; k++) {
+      const jitter = k % 2 === 0 ? 0.1 : -0.1;
+      r.update(trackList(k * 0.1, [{ id: 7, x: 50 + 1.3 * 0.1 * k, y: -7 + 0.03 * k + jitter, vx: 1.3, vy: 0.3 }]), undefined);
+    }
+    const { features } = rasterOne(r);
+    // True centre at y = −6.7: 1.2 m from the curb, the edge 0.95 m ⇒ 3.17 s. From the jittered current
+    // position alone it would read 0.85 m ⇒ 2.83 s (0.33 s early); six frames average the jitter to ±0.017 m.
+    const trueS = (1.2 - 0.25) / 0.3;
+    expect(feat(features, "curb_signed_distance_m")).toBeCloseTo(1.1, 5);
+    expect(Math.abs(feat(features, "time_to_curb_s") - trueS)).toBeLessThan(0.1);
+  });
+
   it("time_to_curb_s agrees with the simulator's curb leave for a noise-free approach", () => {
     // A jaywalker drifting toward the curb for about 2 s (approachS), seen through exact tracks.
     const w = new World({
