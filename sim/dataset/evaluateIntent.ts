@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, CurbRulePredictor, f1Score, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, f1Score, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
   StreetGeometry, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
@@ -54,6 +54,8 @@ export interface PredictorReport {
   pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number };
   /** Pre-entry frames at the decision horizon per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
+  /** 95 % interval of the pre-entry F1 at the decision horizon, pedestrians resampled: how far a difference is from the draw. */
+  preEntryF1Interval: BootstrapInterval;
 }
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -205,17 +207,21 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
   // Anticipation frames at the decision horizon, per scenario template and per pedestrian.
   const byScenario: PredictorReport["byScenario"] = {};
   let others = 0, falseAlarms = 0;
+  const perPedestrian: number[] = []; // TP, FP, FN of each pedestrian with pre-entry frames
   for (const s of ds.sequences) {
     const c = (byScenario[s.scenario.split("#")[0]] ??= { tp: 0, fp: 0, fn: 0 });
-    let warned = false;
+    let warned = false, frames = 0, tp = 0, fp = 0, fn = 0;
     for (let i = s.start; i < s.start + s.length; i++) {
       if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
+      frames++;
       const y = ds.labels[i * H + kd] === 1, warn = probs[i * H + kd] >= threshold;
       warned ||= warn;
-      if (y && warn) c.tp++;
-      else if (warn) c.fp++;
-      else if (y) c.fn++;
+      if (y && warn) tp++;
+      else if (warn) fp++;
+      else if (y) fn++;
     }
+    c.tp += tp; c.fp += fp; c.fn += fn;
+    if (frames > 0) perPedestrian.push(tp, fp, fn);
     if (!s.willJaywalk) {
       others++;
       if (warned) falseAlarms++;
@@ -233,6 +239,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     leadTimeByHorizon,
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
     byScenario,
+    preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
     pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall) },
   };
 }
@@ -256,6 +263,11 @@ export function formatEvalTable(r: EvalReport): string {
     for (const [h, m] of Object.entries(p.horizons)) {
       lines.push(`${p.name.padEnd(22)} ${h.padStart(4)} | ${f3(m.preEntry.rocAuc).padStart(7)} ${f3(m.preEntry.f1).padStart(7)} ${f3(m.preEntry.precision).padStart(7)} ${f3(m.preEntry.recall).padStart(7)} | ${f3(m.all.rocAuc).padStart(7)} ${f3(m.all.f1).padStart(7)} ${f3(m.all.ece).padStart(7)}`);
     }
+  }
+  lines.push("");
+  for (const p of r.predictors) {
+    const b = p.preEntryF1Interval;
+    lines.push(`${p.name.padEnd(22)} F1@1s pre-entry ${f3(p.horizons["1s"].preEntry.f1)}, 95 % interval ${f3(b.lo)}–${f3(b.hi)} (std ${f3(b.std)}; ${b.resamples} resamples of the pedestrians)`);
   }
   lines.push("");
   lines.push(`${"predictor".padEnd(22)} | lead time @1 s (median, p10, p90) | warned/jaywalkers | false warnings/h (non-crossers) | per pedestrian F1 (false alarms/others) | median lead per horizon`);
@@ -340,6 +352,7 @@ function recordInCard(cardPath: string, r: EvalReport): void {
       medianLeadTimeS: Object.fromEntries(p.leadTimeByHorizon.map((l) => [`${l.horizonS}s`, l.medianS])),
       falseWarningsPerHour: p.falseWarnings.perHour,
       pedestrianF1: p.pedestrians.f1,
+      f1PreEntry1sInterval: p.preEntryF1Interval,
     })),
   };
   card.quality ??= {};

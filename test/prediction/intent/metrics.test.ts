@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binaryMetrics, expectedCalibrationError, median, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
+import { binaryMetrics, expectedCalibrationError, median, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
 
 describe("intent metrics", () => {
   it("ROC-AUC: perfect, inverted, ties, one class", () => {
@@ -28,5 +28,24 @@ describe("intent metrics", () => {
     expect(warningLeadTimeS(t, [0, 0.9, 0.9, 0.9, 0.9, 0.2, 0.9], 0.55, 0.5)).toBeUndefined();
     expect(warningOnsets([0, 0.6, 0.7, 0.1, 0.9, 0.2], 0.5)).toBe(2);
     expect(median([3, 1, 2, 10])).toBe(2.5);
+  });
+
+  it("bootstrap interval of the frame F1 over pedestrians: collapses when all agree, narrows with more of them, deterministic", () => {
+    // Every pedestrian alike (8 TP, 2 FP, 2 FN): every resample has F1 = 16 / 20.
+    const alike = pedestrianBootstrapF1(Array.from({ length: 30 }, () => [8, 2, 2]).flat());
+    expect(alike.lo).toBeCloseTo(0.8, 12);
+    expect(alike.hi).toBeCloseTo(0.8, 12);
+    expect(alike.std).toBeCloseTo(0, 12);
+    // A mixture: well-timed jaywalkers (10, 0, 0), early ones (10, 5, 0), missed ones (0, 0, 10).
+    const mix = (copies: number) => Array.from({ length: copies }, () => [10, 0, 0, 10, 5, 0, 0, 0, 10]).flat();
+    const point = (2 * 20) / (2 * 20 + 5 + 10);
+    const few = pedestrianBootstrapF1(mix(5)), many = pedestrianBootstrapF1(mix(80));
+    for (const b of [few, many]) {
+      expect(b.lo).toBeLessThan(point);
+      expect(b.hi).toBeGreaterThan(point);
+    }
+    expect(many.hi - many.lo).toBeLessThan(0.5 * (few.hi - few.lo)); // 16× the pedestrians: about a quarter of the width
+    expect(pedestrianBootstrapF1(mix(5))).toEqual(few);
+    expect(pedestrianBootstrapF1([]).resamples).toBe(0);
   });
 });

@@ -70,6 +70,11 @@ describe("scorePredictor", () => {
     expect(r.falseWarnings.warnings).toBe(1);
     // Frames at the 1 s head: the jaywalker's 10 frames before its entry are positive, 7 warned; the walker's one warning is a false positive.
     expect(r.byScenario).toEqual({ s: { tp: 7, fp: 1, fn: 3 } });
+    // The F1 interval resamples those two pedestrians: two walkers (F1 0) up to two jaywalkers (14 TP,
+    // 6 FN: 28 / 34); the pair itself scores 14 / 18.
+    expect(r.horizons["1s"].preEntry.f1).toBeCloseTo(14 / 18, 6);
+    expect(r.preEntryF1Interval.lo).toBe(0);
+    expect(r.preEntryF1Interval.hi).toBeCloseTo(28 / 34, 6);
     // A quiet walker and a jaywalker never warned: no hits, no false alarms.
     const quiet = synthetic(jay.map(() => 0.1), walker.map(() => 0.1));
     const none = scorePredictor("test", quiet.ds, quiet.probs, 0.5);
