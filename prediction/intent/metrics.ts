@@ -113,36 +113,56 @@ export interface BootstrapInterval {
 }
 
 /**
- * 95 % interval of the frame-level F1 when the pedestrians are resampled with replacement: frames of
- * one pedestrian are not independent (one early warning is ten FP frames), so the pedestrian is the
- * unit. `counts` holds TP, FP, FN per pedestrian (3 × n). Deterministic: a fixed-seed generator.
+ * Frame-level F1 of each count set under the same resamples of the pedestrians (with replacement).
+ * Frames of one pedestrian are not independent (one early warning is ten FP frames), so the
+ * pedestrian is the unit. Each set holds TP, FP, FN per pedestrian (3 × n, the same pedestrians in the
+ * same order). Deterministic: a fixed-seed xorshift32, identical on every machine.
  */
-export function pedestrianBootstrapF1(counts: ArrayLike<number>, resamples = 2000, seed = 1): BootstrapInterval {
-  const n = counts.length / 3;
-  if (n === 0) return { lo: NaN, hi: NaN, std: NaN, resamples: 0 };
+function resampledF1s(sets: readonly ArrayLike<number>[], resamples: number, seed: number): Float64Array[] {
+  const n = sets[0].length / 3;
+  for (const c of sets) if (c.length !== 3 * n) throw new Error(`bootstrap: count sets differ in length (${c.length} vs ${3 * n}): not the same pedestrians`);
   let state = seed >>> 0 || 1;
-  const nextIndex = () => {
-    // xorshift32: enough for resampling indices, and identical on every machine.
-    state ^= state << 13; state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
-    return state % n;
-  };
-  const f1s = new Float64Array(resamples);
-  let sum = 0;
+  const out = sets.map(() => new Float64Array(resamples));
+  const picks = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {
-    let tp = 0, fp = 0, fn = 0;
     for (let k = 0; k < n; k++) {
-      const j = 3 * nextIndex();
-      tp += counts[j]; fp += counts[j + 1]; fn += counts[j + 2];
+      state ^= state << 13; state >>>= 0;
+      state ^= state >>> 17;
+      state ^= state << 5; state >>>= 0;
+      picks[k] = 3 * (state % n);
     }
-    const f1 = tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
-    f1s[r] = f1;
-    sum += f1;
+    sets.forEach((c, m) => {
+      let tp = 0, fp = 0, fn = 0;
+      for (const j of picks) { tp += c[j]; fp += c[j + 1]; fn += c[j + 2]; }
+      out[m][r] = tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
+    });
   }
-  const mean = sum / resamples;
+  return out;
+}
+
+function interval(xs: Float64Array): BootstrapInterval {
+  let mean = 0;
+  for (const x of xs) mean += x / xs.length;
   let ss = 0;
-  for (const f of f1s) ss += (f - mean) * (f - mean);
-  const sorted = [...f1s];
-  return { lo: quantile(sorted, 0.025), hi: quantile(sorted, 0.975), std: Math.sqrt(ss / Math.max(1, resamples - 1)), resamples };
+  for (const x of xs) ss += (x - mean) * (x - mean);
+  const sorted = [...xs];
+  return { lo: quantile(sorted, 0.025), hi: quantile(sorted, 0.975), std: Math.sqrt(ss / Math.max(1, xs.length - 1)), resamples: xs.length };
+}
+
+const EMPTY: BootstrapInterval = { lo: NaN, hi: NaN, std: NaN, resamples: 0 };
+
+/** 95 % interval of the frame-level F1, pedestrians resampled; `counts` is TP, FP, FN per pedestrian. */
+export function pedestrianBootstrapF1(counts: ArrayLike<number>, resamples = 2000, seed = 1): BootstrapInterval {
+  return counts.length === 0 ? EMPTY : interval(resampledF1s([counts], resamples, seed)[0]);
+}
+
+/**
+ * 95 % interval of F1(a) − F1(b) for two predictors on the same pedestrians, both scored on each
+ * resample (paired): much tighter than comparing two separate intervals, since most of the spread is
+ * which pedestrians were drawn, shared by both.
+ */
+export function pairedBootstrapF1Difference(a: ArrayLike<number>, b: ArrayLike<number>, resamples = 2000, seed = 1): BootstrapInterval {
+  if (a.length === 0) return EMPTY;
+  const [fa, fb] = resampledF1s([a, b], resamples, seed);
+  return interval(fa.map((x, i) => x - fb[i]));
 }

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, f1Score, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
   StreetGeometry, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
@@ -26,6 +26,8 @@ export interface EvalOptions {
   model: string;
   /** The kinematic-only GRU (trained with --no-raster); skipped when its card does not exist. */
   kinematicModel?: string;
+  /** Another intent model (same raster spec) to compare with, at its own operating threshold: paired F1 difference. */
+  compareModel?: string;
   out: string;
   threshold: number;
   ablation: boolean;
@@ -56,6 +58,18 @@ export interface PredictorReport {
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
   /** 95 % interval of the pre-entry F1 at the decision horizon, pedestrians resampled: how far a difference is from the draw. */
   preEntryF1Interval: BootstrapInterval;
+  /** TP, FP, FN at the decision horizon of each pedestrian with pre-entry frames, in dataset order (for paired comparisons). */
+  preEntryCounts: number[];
+}
+
+/** The model against another on the same pedestrians: F1@1s pre-entry of each and the paired difference (model − other). */
+export interface ModelComparison {
+  model: string;
+  other: string;
+  otherThreshold: number;
+  f1: number;
+  otherF1: number;
+  difference: BootstrapInterval & { value: number };
 }
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -240,6 +254,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
     byScenario,
     preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
+    preEntryCounts: perPedestrian,
     pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall) },
   };
 }
@@ -249,6 +264,7 @@ export interface EvalReport {
   model: string;
   threshold: number;
   predictors: PredictorReport[];
+  comparison?: ModelComparison;
   ablation: { channel: string; rocAuc1sPreEntry: number; f11sAll: number; f11sPreEntry: number }[];
 }
 
@@ -286,6 +302,13 @@ export function formatEvalTable(r: EvalReport): string {
       lines.push(`${name.padEnd(22)} | ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.fn).padStart(5)}`);
     }
   }
+  const cmp = r.comparison;
+  if (cmp) {
+    lines.push("");
+    lines.push(`${cmp.model} against ${cmp.other} (its threshold ${cmp.otherThreshold}), same pedestrians: F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)}, ` +
+      `difference ${cmp.difference.value >= 0 ? "+" : ""}${f3(cmp.difference.value)}, paired 95 % interval ${f3(cmp.difference.lo)} to ${f3(cmp.difference.hi)}` +
+      (cmp.difference.lo > 0 ? " (better beyond the draw)" : cmp.difference.hi < 0 ? " (worse beyond the draw)" : " (within the draw)"));
+  }
   if (r.ablation.length) {
     lines.push("");
     lines.push("ablation (intent_cnn_gru, one raster channel zeroed at inference, same weights)");
@@ -317,6 +340,19 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
       await kin.session.release();
     }
   }
+  let comparison: ModelComparison | undefined;
+  if (opts.compareModel) {
+    const other = await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2);
+    const otherThreshold = (other.card as { operatingThreshold?: { value?: number } }).operatingThreshold?.value ?? opts.threshold;
+    const o = scorePredictor(other.card.model, ds, await runFullGraph(other.session, other.card.usesRaster, ds), otherThreshold);
+    await other.session.release();
+    const m = predictors[0];
+    const f1 = m.horizons["1s"].preEntry.f1, otherF1 = o.horizons["1s"].preEntry.f1;
+    comparison = {
+      model: opts.model, other: opts.compareModel, otherThreshold, f1, otherF1,
+      difference: { value: f1 - otherF1, ...pairedBootstrapF1Difference(m.preEntryCounts, o.preEntryCounts) },
+    };
+  }
   predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), opts.threshold));
   predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), opts.threshold));
   const ablation: EvalReport["ablation"] = [];
@@ -329,7 +365,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
   }
   await model.session.release();
-  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, threshold: opts.threshold, predictors, ablation };
+  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, threshold: opts.threshold, predictors, comparison, ablation };
   writeFileSync(join(out, "eval.json"), JSON.stringify(report, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2));
   writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
   if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);

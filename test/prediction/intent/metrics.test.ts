@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binaryMetrics, expectedCalibrationError, median, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
+import { binaryMetrics, expectedCalibrationError, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
 
 describe("intent metrics", () => {
   it("ROC-AUC: perfect, inverted, ties, one class", () => {
@@ -47,5 +47,18 @@ describe("intent metrics", () => {
     expect(many.hi - many.lo).toBeLessThan(0.5 * (few.hi - few.lo)); // 16× the pedestrians: about a quarter of the width
     expect(pedestrianBootstrapF1(mix(5))).toEqual(few);
     expect(pedestrianBootstrapF1([]).resamples).toBe(0);
+  });
+
+  it("paired F1 difference: zero for the same predictor, beyond the draw when one is better on every pedestrian", () => {
+    const mix = Array.from({ length: 40 }, (_, k) => (k % 3 === 0 ? [10, 0, 0] : k % 3 === 1 ? [10, 5, 0] : [0, 0, 10])).flat();
+    expect(pairedBootstrapF1Difference(mix, mix)).toMatchObject({ lo: 0, hi: 0, std: 0 });
+    // The same pedestrians, each with one FP frame fewer where it had any: a small but consistent gain.
+    const better = mix.map((x, i) => (i % 3 === 1 && x > 0 ? x - 1 : x));
+    const d = pairedBootstrapF1Difference(better, mix);
+    expect(d.lo).toBeGreaterThan(0);
+    // Unpaired, the two intervals overlap: the pairing is what resolves it.
+    const a = pedestrianBootstrapF1(better), b = pedestrianBootstrapF1(mix);
+    expect(a.lo).toBeLessThan(b.hi);
+    expect(() => pairedBootstrapF1Difference(mix, mix.slice(3))).toThrow(/not the same pedestrians/);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, RASTER_SPEC } from "../../../prediction/index.ts";
+import { PROJECT_ROOT, RASTER_SPEC, readIntentCard } from "../../../prediction/index.ts";
 import { buildDataset, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, scorePredictor } from "../../../sim/dataset/index.ts";
 
 const card = join(PROJECT_ROOT, "models/intent.card.json");
@@ -15,8 +15,8 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     const data = join(dir, "data");
     await buildDataset({ suite: "default", variants: 1, seedBase: 5000, variation: "suite", out: data, quiet: true, scenarios: ["jaywalk-clear-view", "walk-along-curb", "hesitating-pedestrian"] });
     const report = await evaluateIntent({
-      data, suite: "default", variants: 1, seedBase: 5000, variation: "suite", model: card, kinematicModel: "models/does-not-exist.card.json",
-      out: join(dir, "eval"), threshold: 0.5, ablation: true, quiet: true,
+      data, suite: "default", variants: 1, seedBase: 5000, variation: "suite", model: card, kinematicModel: "models/does-not-exist.card.json", compareModel: card,
+      out: join(dir, "eval"), threshold: readIntentCard(card).operatingThreshold?.value ?? 0.5, ablation: true, quiet: true,
     });
     const names = report.predictors.map((p) => p.name);
     expect(names).toEqual(["intent_cnn_gru", "cv_curb_rule", "crosswalk_rule"]); // the missing kinematic card is skipped
@@ -25,6 +25,9 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     expect(report.ablation.map((a) => a.channel)).toContain("-history");
     expect(JSON.parse(readFileSync(join(dir, "eval", "eval.json"), "utf8")).predictors).toHaveLength(3);
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
+    // Compared with itself (at its card's operating threshold, the one used above): paired, the difference is 0 on every resample.
+    expect(report.comparison?.difference).toMatchObject({ value: 0, lo: 0, hi: 0 });
+    expect(formatEvalTable(report)).toContain("within the draw");
     // The walker and the hesitator never cross: the curb rule warns on the hesitator, the model should not.
     expect(report.predictors[0].falseWarnings.warnings).toBeLessThanOrEqual(report.predictors[1].falseWarnings.warnings);
   });
