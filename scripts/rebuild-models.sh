@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds the shipped intent models from nothing: the train/val/test datasets from the randomised
-# suites (kept when already built with the same command from the same sources), then the CNN+GRU and the kinematic-only GRU
-# baseline, then `curb eval intent` on the held-out test suite recorded in the card. `make models`.
+# suites (kept when already built with the same command from the same sources), then the CNN+GRU and
+# the kinematic-only GRU baseline, then `curb eval intent` on the held-out test suite recorded in the
+# card. `make models`.
 # About 30 minutes on a 2-core machine; the datasets take about 5 GB in out/intent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,9 @@ curb() { node scripts/curb.mjs "$@"; }
 # What a dataset depends on besides its command: the simulator, templates, perception, rasteriser
 # and messages. A kept dataset must have been built by the same sources (a changed template or
 # raster feature with the same command would otherwise train on stale data).
-sources=$(git ls-files -co --exclude-standard -- sim perception prediction bus hw | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+# Outside a git checkout (an unpacked tarball) every file under those folders counts.
+source_files() { git ls-files -co --exclude-standard -- "$@" 2>/dev/null || find "$@" -type f; }
+sources=$(source_files sim perception prediction bus hw | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 
 dataset() { # suite variants
   local dir="$DATA/suite-$1" want="curb dataset --suite $1 --variants $2 --seed-base 1 --variation suite"

@@ -145,8 +145,8 @@ function interval(xs: Float64Array): BootstrapInterval {
   for (const x of xs) mean += x / xs.length;
   let ss = 0;
   for (const x of xs) ss += (x - mean) * (x - mean);
-  const sorted = [...xs];
-  return { lo: quantile(sorted, 0.025), hi: quantile(sorted, 0.975), std: Math.sqrt(ss / Math.max(1, xs.length - 1)), resamples: xs.length };
+  const values = Array.from(xs);
+  return { lo: quantile(values, 0.025), hi: quantile(values, 0.975), std: Math.sqrt(ss / Math.max(1, xs.length - 1)), resamples: xs.length };
 }
 
 const EMPTY: BootstrapInterval = { lo: NaN, hi: NaN, std: NaN, resamples: 0 };
