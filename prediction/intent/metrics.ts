@@ -149,7 +149,7 @@ function interval(xs: Float64Array): BootstrapInterval {
   return { lo: quantile(values, 0.025), hi: quantile(values, 0.975), std: Math.sqrt(ss / Math.max(1, xs.length - 1)), resamples: xs.length };
 }
 
-const EMPTY: BootstrapInterval = { lo: NaN, hi: NaN, std: NaN, resamples: 0 };
+const EMPTY: BootstrapInterval = Object.freeze({ lo: NaN, hi: NaN, std: NaN, resamples: 0 });
 
 /** 95 % interval of the frame-level F1, pedestrians resampled; `counts` is TP, FP, FN per pedestrian. */
 export function pedestrianBootstrapF1(counts: ArrayLike<number>, resamples = 2000, seed = 1): BootstrapInterval {

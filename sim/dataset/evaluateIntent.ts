@@ -343,7 +343,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   let comparison: ModelComparison | undefined;
   if (opts.compareModel) {
     const other = await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2);
-    const otherThreshold = (other.card as { operatingThreshold?: { value?: number } }).operatingThreshold?.value ?? opts.threshold;
+    const otherThreshold = other.card.operatingThreshold?.value ?? opts.threshold;
     const o = scorePredictor(other.card.model, ds, await runFullGraph(other.session, other.card.usesRaster, ds), otherThreshold);
     await other.session.release();
     const m = predictors[0];
