@@ -136,12 +136,13 @@ program
   .option("--data <dir>", "use this dataset folder instead of building one")
   .option("--model <card>", "model card", "models/intent.card.json")
   .option("--kinematic <card>", "kinematic-only GRU card (baseline)", "models/intent-kinematic.card.json")
-  .option("--compare-model <card>", "another intent model (same raster spec) to compare with: paired bootstrap F1 difference")
+  .option("--compare-model <card>", "another intent model to compare with: paired bootstrap F1 difference")
+  .option("--compare-data <dir>", "with --compare-model of another raster spec: the same runs rasterised for that model (built by its checkout)")
   .option("--threshold <p>", "operating threshold", Number.parseFloat, 0.5)
   .option("--no-ablation", "skip the raster channel ablation")
   .option("--out <dir>", "output folder", "out/eval-intent")
   .option("--update-card", "record the headline numbers in the model card (quality.evaluations)")
-  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; compareModel?: string; threshold: number; ablation: boolean; out: string; updateCard?: boolean }) => {
+  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; compareModel?: string; compareData?: string; threshold: number; ablation: boolean; out: string; updateCard?: boolean }) => {
     const { evaluateIntent, formatEvalTable } = await import("../sim/index.ts");
     const report = await evaluateIntent({ ...opts, kinematicModel: opts.kinematic });
     console.log(formatEvalTable(report));

@@ -76,16 +76,16 @@ export const RASTER_SPEC: RasterSpec = deepFreeze({
   horizonsS: [0.5, 1, 1.5, 2],
 });
 
-/** Field-by-field differences between two specs ("sizePx: card 64, rasteriser 32"); empty when equal. */
-export function diffRasterSpec(card: unknown, spec: RasterSpec = RASTER_SPEC): string[] {
+/** Field-by-field differences between two specs ("sizePx: card 64, rasteriser 32"); empty when equal. `of` names the first one's holder. */
+export function diffRasterSpec(card: unknown, spec: RasterSpec = RASTER_SPEC, of = "card"): string[] {
   const out: string[] = [];
-  if (!card || typeof card !== "object") return ["raster spec missing from the card"];
+  if (!card || typeof card !== "object") return [`raster spec missing from the ${of}`];
   const c = card as Record<string, unknown>;
   for (const key of Object.keys(spec) as (keyof RasterSpec)[]) {
     const a = JSON.stringify(c[key]);
     const b = JSON.stringify(spec[key]);
-    if (a !== b) out.push(`${key}: card ${a ?? "(missing)"}, rasteriser ${b}`);
+    if (a !== b) out.push(`${key}: ${of} ${a ?? "(missing)"}, rasteriser ${b}`);
   }
-  for (const key of Object.keys(c)) if (!(key in spec)) out.push(`${key}: card has it, rasteriser does not`);
+  for (const key of Object.keys(c)) if (!(key in spec)) out.push(`${key}: ${of} has it, rasteriser does not`);
   return out;
 }

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, diffRasterSpec, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
   StreetGeometry, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
@@ -26,8 +26,13 @@ export interface EvalOptions {
   model: string;
   /** The kinematic-only GRU (trained with --no-raster); skipped when its card does not exist. */
   kinematicModel?: string;
-  /** Another intent model (same raster spec) to compare with, at its own operating threshold: paired F1 difference. */
+  /** Another intent model to compare with, at its own operating threshold: paired F1 difference. */
   compareModel?: string;
+  /**
+   * The same runs rasterised by the compared model's raster spec (a dataset built by that model's
+   * checkout), when it differs from the data's; its pedestrians and labels must match frame for frame.
+   */
+  compareData?: string;
   out: string;
   threshold: number;
   ablation: boolean;
@@ -66,6 +71,8 @@ export interface PredictorReport {
 export interface ModelComparison {
   model: string;
   other: string;
+  /** The dataset the other model was scored on, when not the same as the model's. */
+  otherData?: string;
   otherThreshold: number;
   f1: number;
   otherF1: number;
@@ -79,10 +86,11 @@ const col = (name: (typeof META_COLUMNS)[number]) => META_COLUMNS.indexOf(name);
 /** Runs the full-sequence graph over every sequence; `zeroChannel` blanks one raster channel (ablation). */
 async function runFullGraph(session: InferenceSession, usesRaster: boolean, ds: LoadedDataset, zeroChannel = -1): Promise<Probs> {
   const ort = await import("onnxruntime-node");
-  const R = RASTER_SPEC.channels.length * RASTER_SPEC.sizePx * RASTER_SPEC.sizePx;
-  const plane = RASTER_SPEC.sizePx * RASTER_SPEC.sizePx;
-  const F = RASTER_SPEC.features.length;
-  const S = RASTER_SPEC.sizePx;
+  const spec = ds.header.spec;
+  const R = spec.channels.length * spec.sizePx * spec.sizePx;
+  const plane = spec.sizePx * spec.sizePx;
+  const F = spec.features.length;
+  const S = spec.sizePx;
   const out = new Float32Array(ds.n * H);
   const maxLen = Math.max(1, ...ds.sequences.map((s) => s.length));
   const buf = new Float32Array(maxLen * R);
@@ -95,7 +103,7 @@ async function runFullGraph(session: InferenceSession, usesRaster: boolean, ds: 
       const src = ds.rasters.subarray(s.start * R, (s.start + T) * R);
       for (let i = 0; i < T * R; i++) buf[i] = src[i] / 255;
       if (zeroChannel >= 0) for (let t = 0; t < T; t++) buf.fill(0, t * R + zeroChannel * plane, t * R + (zeroChannel + 1) * plane);
-      feeds.rasters = new ort.Tensor("float32", buf.subarray(0, T * R), [1, T, RASTER_SPEC.channels.length, S, S]);
+      feeds.rasters = new ort.Tensor("float32", buf.subarray(0, T * R), [1, T, spec.channels.length, S, S]);
     }
     const r = await session.run(feeds);
     out.set(r.probabilities.data as Float32Array, s.start * H);
@@ -305,7 +313,7 @@ export function formatEvalTable(r: EvalReport): string {
   const cmp = r.comparison;
   if (cmp) {
     lines.push("");
-    lines.push(`${cmp.model} against ${cmp.other} (its threshold ${cmp.otherThreshold}), same pedestrians: F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)}, ` +
+    lines.push(`${cmp.model} against ${cmp.other} (its threshold ${cmp.otherThreshold}${cmp.otherData ? `, on ${cmp.otherData}` : ""}), same pedestrians: F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)}, ` +
       `difference ${cmp.difference.value >= 0 ? "+" : ""}${f3(cmp.difference.value)}, paired 95 % interval ${f3(cmp.difference.lo)} to ${f3(cmp.difference.hi)}` +
       (cmp.difference.lo > 0 ? " (better beyond the draw)" : cmp.difference.hi < 0 ? " (worse beyond the draw)" : " (within the draw)"));
   }
@@ -326,6 +334,8 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     await buildDataset({ suite: opts.suite, variants: opts.variants, seedBase: opts.seedBase, variation: opts.variation, out: dataDir, quiet: opts.quiet });
   }
   const ds = readDataset(dataDir);
+  const stale = diffRasterSpec(ds.header.spec, RASTER_SPEC, "data");
+  if (stale.length) throw new Error(`${dataDir} was rasterised by another raster spec than this checkout's (${stale.join("; ")}): rebuild it with curb dataset`);
   const predictors: PredictorReport[] = [];
   const model = await loadIntentGraph(resolveModelPath(opts.model), "full", 2);
   const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
@@ -342,14 +352,16 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   }
   let comparison: ModelComparison | undefined;
   if (opts.compareModel) {
-    const other = await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2);
+    const otherDs = opts.compareData ? readDataset(resolve(opts.compareData)) : ds;
+    if (otherDs !== ds) checkSameRuns(ds, otherDs, dataDir, resolve(opts.compareData!));
+    const other = await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2, otherDs.header.spec);
     const otherThreshold = other.card.operatingThreshold?.value ?? opts.threshold;
-    const o = scorePredictor(other.card.model, ds, await runFullGraph(other.session, other.card.usesRaster, ds), otherThreshold);
+    const o = scorePredictor(other.card.model, otherDs, await runFullGraph(other.session, other.card.usesRaster, otherDs), otherThreshold);
     await other.session.release();
     const m = predictors[0];
     const f1 = m.horizons["1s"].preEntry.f1, otherF1 = o.horizons["1s"].preEntry.f1;
     comparison = {
-      model: opts.model, other: opts.compareModel, otherThreshold, f1, otherF1,
+      model: opts.model, other: opts.compareModel, otherData: opts.compareData, otherThreshold, f1, otherF1,
       difference: { value: f1 - otherF1, ...pairedBootstrapF1Difference(m.preEntryCounts, o.preEntryCounts) },
     };
   }
@@ -370,6 +382,29 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
   if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
   return report;
+}
+
+/**
+ * Throws unless two datasets hold the same runs: the same pedestrian sequences in the same order and,
+ * frame for frame, the same labels, pre-entry flags and times (only the rasters and features, drawn by
+ * a different raster spec, may differ). A paired comparison over different pedestrians would be void.
+ */
+export function checkSameRuns(a: LoadedDataset, b: LoadedDataset, aName = "data", bName = "compare data"): void {
+  const fail = (what: string) => {
+    throw new Error(`--compare-data ${bName} does not hold the same runs as ${aName}: ${what}`);
+  };
+  if (a.sequences.length !== b.sequences.length) fail(`${b.sequences.length} pedestrian sequences, not ${a.sequences.length}`);
+  for (let k = 0; k < a.sequences.length; k++) {
+    const s = a.sequences[k], t = b.sequences[k];
+    if (s.scenario !== t.scenario || s.seed !== t.seed || s.trackId !== t.trackId || s.start !== t.start || s.length !== t.length) {
+      fail(`sequence ${k} is ${s.scenario} seed ${s.seed} track ${s.trackId} (${s.length} frames) in one, ${t.scenario} seed ${t.seed} track ${t.trackId} (${t.length} frames) in the other`);
+    }
+  }
+  if (a.header.spec.horizonsS.join() !== b.header.spec.horizonsS.join()) fail(`horizons ${b.header.spec.horizonsS.join(", ")} s, not ${a.header.spec.horizonsS.join(", ")} s`);
+  for (let i = 0; i < a.labels.length; i++) if (a.labels[i] !== b.labels[i]) fail(`the labels differ at frame ${Math.floor(i / H)}`);
+  for (const c of ["t_s", "pre_entry"] as const) {
+    for (let i = 0; i < a.n; i++) if (a.meta[i * M + col(c)] !== b.meta[i * M + col(c)]) fail(`${c} differs at frame ${i}`);
+  }
 }
 
 /** Adds (or replaces, for the same data command) the headline numbers of an evaluation in the card. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -30,6 +30,42 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     expect(formatEvalTable(report)).toContain("within the draw");
     // The walker and the hesitator never cross: the curb rule warns on the hesitator, the model should not.
     expect(report.predictors[0].falseWarnings.warnings).toBeLessThanOrEqual(report.predictors[1].falseWarnings.warnings);
+  });
+
+  it("--compare-data pairs a model of another raster spec, scored on the same runs rasterised for it; other runs are refused", async () => {
+    const data = join(dir, "data");
+    // Stand-ins for "the previous raster spec": the same arrays and model under a spec that differs from
+    // this checkout's (version 0), in a dataset header and a card of their own.
+    const old = join(dir, "old-data");
+    cpSync(data, old, { recursive: true });
+    const header = JSON.parse(readFileSync(join(old, "header.json"), "utf8"));
+    header.spec = { ...header.spec, version: 0 };
+    writeFileSync(join(old, "header.json"), JSON.stringify(header));
+    const oldModel = join(dir, "old-model");
+    mkdirSync(oldModel);
+    const cardJson = JSON.parse(readFileSync(card, "utf8"));
+    for (const g of Object.values(cardJson.graphs) as { file: string }[]) cpSync(join(PROJECT_ROOT, "models", g.file), join(oldModel, g.file));
+    writeFileSync(join(oldModel, "intent.card.json"), JSON.stringify({ ...cardJson, rasterSpec: { ...cardJson.rasterSpec, version: 0 } }));
+    const base = {
+      data, suite: "default", variants: 1, seedBase: 5000, variation: "suite" as const, model: card, compareModel: join(oldModel, "intent.card.json"),
+      out: join(dir, "eval-old"), threshold: readIntentCard(card).operatingThreshold?.value ?? 0.5, ablation: false, quiet: true,
+    };
+    // Without its own data the old card is refused against this checkout's rasteriser.
+    await expect(evaluateIntent(base)).rejects.toThrow(/raster spec version: card 0/);
+    const r = await evaluateIntent({ ...base, compareData: old });
+    expect(r.comparison).toMatchObject({ otherData: old, difference: { value: 0, lo: 0, hi: 0 } });
+    // Data of other runs (one scenario fewer) or other labels cannot be paired.
+    const fewer = join(dir, "fewer");
+    await buildDataset({ suite: "default", variants: 1, seedBase: 5000, variation: "suite", out: fewer, quiet: true, scenarios: ["jaywalk-clear-view", "walk-along-curb"] });
+    await expect(evaluateIntent({ ...base, compareModel: card, compareData: fewer })).rejects.toThrow(/does not hold the same runs .*pedestrian sequences/);
+    const relabelled = join(dir, "relabelled");
+    cpSync(data, relabelled, { recursive: true });
+    const labels = readFileSync(join(relabelled, "labels.bin"));
+    labels[labels.length - 1] ^= 1;
+    writeFileSync(join(relabelled, "labels.bin"), labels);
+    await expect(evaluateIntent({ ...base, compareModel: card, compareData: relabelled })).rejects.toThrow(/the labels differ at frame/);
+    // Data this checkout's rasteriser did not draw is refused for the model itself.
+    await expect(evaluateIntent({ ...base, data: old, compareModel: undefined })).rejects.toThrow(/another raster spec .*version: data 0/);
   });
 });
 
