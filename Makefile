@@ -13,6 +13,6 @@ test: setup
 bench: setup
 	node scripts/curb.mjs bench
 
-# Rebuilds models/intent*.onnx and their cards from simulation (datasets, training, evaluation; ~20 min).
+# Rebuilds models/intent*.onnx and their cards from simulation (datasets, training, threshold, evaluation; ~40 min).
 models: setup
 	bash scripts/rebuild-models.sh

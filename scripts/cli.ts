@@ -149,6 +149,22 @@ program
   });
 
 program
+  .command("tune")
+  .description("choose an operating point on validation data")
+  .command("intent")
+  .description("the intent model's operating threshold: best pre-entry F1 at the 1 s head among 0.2 … 0.6 whose median warning lead meets --min-lead")
+  .requiredOption("--data <dir>", "validation dataset folder (never the test suite)")
+  .option("--model <card>", "model card", "models/intent.card.json")
+  .option("--min-lead <s>", "the median warning lead time the planner needs, s", Number.parseFloat, 1.0)
+  .option("--chosen-on <name>", "name of the data, recorded in the card", "val")
+  .option("--update-card", "write the choice into the card (operatingThreshold)")
+  .action(async (opts: { data: string; model: string; minLead: number; chosenOn: string; updateCard?: boolean }) => {
+    const { chooseThreshold, formatThresholdTable } = await import("../sim/index.ts");
+    if (!(opts.minLead >= 0)) throw new Error(`--min-lead must be a number of seconds ≥ 0, not ${opts.minLead}`);
+    console.log(formatThresholdTable(await chooseThreshold({ ...opts, minLeadS: opts.minLead })));
+  });
+
+program
   .command("log")
   .description("inspect a recorded log")
   .command("info")

@@ -2,7 +2,7 @@
 // (see README.md). Written incrementally (one run at a time), read back whole.
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
+import { diffRasterSpec, RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
 import { META_COLUMNS, type RunSamples, type SequenceInfo, TRACK_COLUMNS } from "./collectRun.ts";
 
 export const DATASET_FORMAT = "curb-intent-dataset";
@@ -102,4 +102,12 @@ export function readDataset(dir: string): LoadedDataset {
     tracks: load<Float32Array>("tracks"),
     sequences: header.sequences,
   };
+}
+
+/** `readDataset`, refusing data drawn by another raster spec than this checkout's (a model would be fed inputs it was not built for). */
+export function readCurrentDataset(dir: string): LoadedDataset {
+  const ds = readDataset(dir);
+  const stale = diffRasterSpec(ds.header.spec, RASTER_SPEC, "data");
+  if (stale.length) throw new Error(`${dir} was rasterised by another raster spec than this checkout's (${stale.join("; ")}): rebuild it with curb dataset`);
+  return ds;
 }

@@ -7,14 +7,14 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, diffRasterSpec, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
   StreetGeometry, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
 import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
-import { type LoadedDataset, readDataset } from "./datasetFiles.ts";
+import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
 
 export interface EvalOptions {
   /** An existing dataset folder; otherwise one is built from suite/variants/seedBase/variation into out/data. */
@@ -84,7 +84,7 @@ const M = META_COLUMNS.length;
 const col = (name: (typeof META_COLUMNS)[number]) => META_COLUMNS.indexOf(name);
 
 /** Runs the full-sequence graph over every sequence; `zeroChannel` blanks one raster channel (ablation). */
-async function runFullGraph(session: InferenceSession, usesRaster: boolean, ds: LoadedDataset, zeroChannel = -1): Promise<Probs> {
+export async function runFullGraph(session: InferenceSession, usesRaster: boolean, ds: LoadedDataset, zeroChannel = -1): Promise<Probs> {
   const ort = await import("onnxruntime-node");
   const spec = ds.header.spec;
   const R = spec.channels.length * spec.sizePx * spec.sizePx;
@@ -333,9 +333,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   if (!opts.data) {
     await buildDataset({ suite: opts.suite, variants: opts.variants, seedBase: opts.seedBase, variation: opts.variation, out: dataDir, quiet: opts.quiet });
   }
-  const ds = readDataset(dataDir);
-  const stale = diffRasterSpec(ds.header.spec, RASTER_SPEC, "data");
-  if (stale.length) throw new Error(`${dataDir} was rasterised by another raster spec than this checkout's (${stale.join("; ")}): rebuild it with curb dataset`);
+  const ds = readCurrentDataset(dataDir);
   const predictors: PredictorReport[] = [];
   const model = await loadIntentGraph(resolveModelPath(opts.model), "full", 2);
   const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);

@@ -5,3 +5,4 @@ export * from "./datasetFiles.ts";
 export * from "./buildDataset.ts";
 export * from "./evaluateIntent.ts";
 export * from "./detectionDataset.ts";
+export * from "./chooseThreshold.ts";
