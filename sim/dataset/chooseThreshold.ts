@@ -3,11 +3,11 @@
 // time (a lower one warns earlier and more often). The rule: the best pre-entry F1 at the 1 s head
 // among the thresholds whose median lead time meets the planner's need (`minLeadS`), ties to the one
 // nearest 0.5. The probabilities are computed once; each threshold is only rescored.
-import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadIntentGraph, resolveModelPath } from "../../prediction/index.ts";
 import { readCurrentDataset } from "./datasetFiles.ts";
 import { runFullGraph, scorePredictor } from "./evaluateIntent.ts";
+import { editCardFile, f3 } from "./reportFiles.ts";
 
 /** Thresholds tried: 0.2, 0.25, …, 0.6. */
 export const CANDIDATE_THRESHOLDS = Object.freeze(Array.from({ length: 9 }, (_, k) => Math.round((0.2 + 0.05 * k) * 100) / 100));
@@ -79,14 +79,10 @@ export async function chooseThreshold(opts: TuneOptions): Promise<ThresholdChoic
     minLeadS: opts.minLeadS, leadMet, data: (ds.header.manifest as { command?: string } | undefined)?.command, rows,
   };
   if (opts.updateCard) {
-    const card = JSON.parse(readFileSync(cardPath, "utf8")) as Record<string, unknown>;
-    card.operatingThreshold = choice;
-    writeFileSync(cardPath, JSON.stringify(card, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 1));
+    editCardFile(cardPath, (card) => (card.operatingThreshold = choice));
   }
   return choice;
 }
-
-const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
 
 export function formatThresholdTable(c: ThresholdChoice): string {
   const lines = [`threshold | F1@1s pre |     P |     R | median lead |  warned | false warnings/h`];

@@ -2,7 +2,7 @@
 // precision, recall, F1, ROC-AUC, expected calibration error; warning lead time before the curb is
 // left; false warnings per hour for pedestrians who never cross; and a raster-channel ablation
 // (one channel zeroed at a time, same weights). Writes eval.json and eval.txt.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
@@ -15,6 +15,7 @@ import { World } from "../world/index.ts";
 import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
+import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
 
 export interface EvalOptions {
   /** An existing dataset folder; otherwise one is built from suite/variants/seedBase/variation into out/data. */
@@ -276,8 +277,6 @@ export interface EvalReport {
   ablation: { channel: string; rocAuc1sPreEntry: number; f11sAll: number; f11sPreEntry: number }[];
 }
 
-const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "  -  ");
-
 export function formatEvalTable(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`intent evaluation — threshold ${r.threshold}; preEntry = frames before the pedestrian first steps onto the road (anticipation), all = every frame`);
@@ -376,7 +375,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   }
   await model.session.release();
   const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, threshold: opts.threshold, predictors, comparison, ablation };
-  writeFileSync(join(out, "eval.json"), JSON.stringify(report, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2));
+  writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
   writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
   if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
   return report;
@@ -407,7 +406,6 @@ export function checkSameRuns(a: LoadedDataset, b: LoadedDataset, aName = "data"
 
 /** Adds (or replaces, for the same data command) the headline numbers of an evaluation in the card. */
 function recordInCard(cardPath: string, r: EvalReport): void {
-  const card = JSON.parse(readFileSync(cardPath, "utf8")) as { quality?: { evaluations?: unknown[] } };
   const manifest = (r.data as { manifest?: { command?: string } }).manifest;
   const entry = {
     by: "curb eval intent",
@@ -424,10 +422,11 @@ function recordInCard(cardPath: string, r: EvalReport): void {
       f1PreEntry1sInterval: p.preEntryF1Interval,
     })),
   };
-  card.quality ??= {};
-  const list = (card.quality.evaluations ??= []) as { data?: { command?: string } }[];
-  const i = list.findIndex((e) => e.data?.command === manifest?.command);
-  if (i >= 0) list[i] = entry;
-  else list.push(entry);
-  writeFileSync(cardPath, JSON.stringify(card, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 1));
+  editCardFile<{ quality?: { evaluations?: unknown[] } }>(cardPath, (card) => {
+    card.quality ??= {};
+    const list = (card.quality.evaluations ??= []) as { data?: { command?: string } }[];
+    const i = list.findIndex((e) => e.data?.command === manifest?.command);
+    if (i >= 0) list[i] = entry;
+    else list.push(entry);
+  });
 }
