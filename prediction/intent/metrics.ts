@@ -166,3 +166,60 @@ export function pairedBootstrapF1Difference(a: ArrayLike<number>, b: ArrayLike<n
   const [fa, fb] = resampledF1s([a, b], resamples, seed);
   return interval(fa.map((x, i) => x - fb[i]));
 }
+
+/** Upper edges (s) of the time-to-entry bins of `errorsByTimeToEntry`; one more bin holds what lies beyond. */
+export const TIME_TO_ENTRY_EDGES_S = Object.freeze([0.5, 1, 1.5, 2, 3]);
+
+/** Warned/labelled frame counts of one time-to-entry bin, (fromS, toS]; `never`: pedestrians who never jaywalk. */
+export interface TimingBin {
+  fromS: number;
+  toS: number;
+  never: boolean;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+/**
+ * Frame outcomes at one horizon by how long before its road entry each frame is (NaN time: the
+ * pedestrian never jaywalks): tells timing errors (a jaywalker warned a little early or late) from
+ * identity errors (someone who never crosses warned, a jaywalker never warned).
+ */
+export function errorsByTimeToEntry(
+  timeToEntryS: ArrayLike<number>, labels: ArrayLike<number>, probs: ArrayLike<number>, threshold: number,
+  edgesS: readonly number[] = TIME_TO_ENTRY_EDGES_S,
+): TimingBin[] {
+  const bins: TimingBin[] = [...edgesS, Infinity].map((toS, b) => ({ fromS: b === 0 ? -Infinity : edgesS[b - 1], toS, never: false, tp: 0, fp: 0, fn: 0, tn: 0 }));
+  bins.push({ fromS: NaN, toS: NaN, never: true, tp: 0, fp: 0, fn: 0, tn: 0 });
+  for (let i = 0; i < labels.length; i++) {
+    const t = timeToEntryS[i];
+    const bin = Number.isNaN(t) ? bins[bins.length - 1] : bins.find((b) => t <= b.toS)!;
+    const y = labels[i] ? 1 : 0, warn = probs[i] >= threshold;
+    if (y && warn) bin.tp++;
+    else if (warn) bin.fp++;
+    else if (y) bin.fn++;
+    else bin.tn++;
+  }
+  return bins;
+}
+
+/**
+ * F1 at horizon h with early warnings forgiven: a warned frame of a jaywalker whose entry is between h
+ * and h + toleranceS away (the right pedestrian, a little early) counts neither way. A diagnostic of how
+ * much of the F1 lost is timing rather than who; never the headline.
+ */
+export function earlyTolerantF1(
+  timeToEntryS: ArrayLike<number>, labels: ArrayLike<number>, probs: ArrayLike<number>, threshold: number, horizonS: number, toleranceS: number,
+): number {
+  let tp = 0, fp = 0, fn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i] ? 1 : 0, warn = probs[i] >= threshold;
+    if (y && warn) tp++;
+    else if (warn) {
+      const t = timeToEntryS[i];
+      if (!(t > horizonS && t <= horizonS + toleranceS)) fp++;
+    } else if (y) fn++;
+  }
+  return tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
+}

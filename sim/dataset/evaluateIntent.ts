@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
-  StreetGeometry, warningLeadTimeS, warningOnsets,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  StreetGeometry, type TimingBin, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
@@ -62,6 +62,10 @@ export interface PredictorReport {
   pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number };
   /** Pre-entry frames at the decision horizon per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
+  /** Pre-entry frames at the decision horizon by time to road entry: timing errors (a little early or late) against who-errors. */
+  byTimeToEntry: TimingBin[];
+  /** Pre-entry F1 at the decision horizon with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
+  earlyTolerantF1: number;
   /** 95 % interval of the pre-entry F1 at the decision horizon, pedestrians resampled: how far a difference is from the draw. */
   preEntryF1Interval: BootstrapInterval;
   /** TP, FP, FN at the decision horizon of each pedestrian with pre-entry frames, in dataset order (for paired comparisons). */
@@ -187,6 +191,9 @@ function crosswalkRuleProbs(ds: LoadedDataset): Probs {
   return out;
 }
 
+/** How much earlier than the decision horizon a warning may come and still be forgiven by earlyTolerantF1, s. */
+const EARLY_TOLERANCE_S = 0.5;
+
 export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, threshold: number, decisionHorizonS = 1): PredictorReport {
   const pre: number[] = [];
   for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
@@ -250,6 +257,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
       if (warned) falseAlarms++;
     }
   }
+  const ttePre = pre.map((i) => ds.meta[i * M + col("time_to_entry_s")]);
+  const yPre = pre.map((i) => ds.labels[i * H + kd]), pPre = pre.map((i) => probs[i * H + kd]);
   const leadTimeByHorizon = RASTER_SPEC.horizonsS.map((_, k) => lead(k));
   const leadTime = leadTimeByHorizon[kd];
   const hits = leadTime.warned;
@@ -262,6 +271,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     leadTimeByHorizon,
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
     byScenario,
+    byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, threshold),
+    earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, threshold, decisionHorizonS, EARLY_TOLERANCE_S),
     preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
     preEntryCounts: perPedestrian,
     pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall) },
@@ -308,6 +319,17 @@ export function formatEvalTable(r: EvalReport): string {
     for (const [name, c] of Object.entries(model.byScenario).sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`${name.padEnd(22)} | ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.fn).padStart(5)}`);
     }
+  }
+  if (model) {
+    const bin = (b: TimingBin) => (b.never ? "never jaywalks" : b.toS === Infinity ? `> ${b.fromS} s` : `${b.fromS === -Infinity ? 0 : b.fromS}–${b.toS} s`);
+    lines.push("");
+    lines.push(`${model.name}: pre-entry frames at the 1 s head by time to road entry (early/late = timing; never jaywalks = who)`);
+    lines.push(`${"time to entry".padEnd(22)} | ${"TP".padStart(5)} ${"FP".padStart(5)} ${"FN".padStart(5)} ${"TN".padStart(6)}`);
+    for (const b of model.byTimeToEntry) {
+      lines.push(`${bin(b).padEnd(22)} | ${String(b.tp).padStart(5)} ${String(b.fp).padStart(5)} ${String(b.fn).padStart(5)} ${String(b.tn).padStart(6)}`);
+    }
+    lines.push(`F1@1s pre-entry with warnings up to ${EARLY_TOLERANCE_S} s early forgiven (diagnostic, not the headline): ` +
+      r.predictors.map((p) => `${p.name} ${f3(p.earlyTolerantF1)}`).join(", "));
   }
   const cmp = r.comparison;
   if (cmp) {
@@ -420,6 +442,7 @@ function recordInCard(cardPath: string, r: EvalReport): void {
       falseWarningsPerHour: p.falseWarnings.perHour,
       pedestrianF1: p.pedestrians.f1,
       f1PreEntry1sInterval: p.preEntryF1Interval,
+      f1PreEntry1sEarlyTolerant: p.earlyTolerantF1,
     })),
   };
   editCardFile<{ quality?: { evaluations?: unknown[] } }>(cardPath, (card) => {

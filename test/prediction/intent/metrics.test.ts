@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binaryMetrics, expectedCalibrationError, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
+import { binaryMetrics, earlyTolerantF1, errorsByTimeToEntry, expectedCalibrationError, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
 
 describe("intent metrics", () => {
   it("ROC-AUC: perfect, inverted, ties, one class", () => {
@@ -60,5 +60,23 @@ describe("intent metrics", () => {
     const a = pedestrianBootstrapF1(better), b = pedestrianBootstrapF1(mix);
     expect(a.lo).toBeLessThan(b.hi);
     expect(() => pairedBootstrapF1Difference(mix, mix.slice(3))).toThrow(/not the same pedestrians/);
+  });
+
+  it("errors by time to entry: bins (from, to], the rest beyond the last edge, never-jaywalkers apart", () => {
+    const tte = [0.2, 0.5, 0.9, 1.2, 4, NaN, NaN];
+    const labels = [1, 1, 1, 0, 0, 0, 0];
+    const probs = [0.9, 0.2, 0.9, 0.9, 0.1, 0.9, 0.1];
+    const bins = errorsByTimeToEntry(tte, labels, probs, 0.5, [0.5, 1, 2]);
+    expect(bins.map((b) => [b.toS, b.tp, b.fp, b.fn, b.tn])).toEqual([
+      [0.5, 1, 0, 1, 0], [1, 1, 0, 0, 0], [2, 0, 1, 0, 0], [Infinity, 0, 0, 0, 1], [NaN, 0, 1, 0, 1],
+    ]);
+    expect(bins[bins.length - 1].never).toBe(true);
+    // Counts add up to the frames.
+    expect(bins.reduce((n, b) => n + b.tp + b.fp + b.fn + b.tn, 0)).toBe(tte.length);
+    // Forgiving the warning 1.2 s out (h = 1, tolerance 0.5) leaves the walker's false alarm and the miss: 2 TP, 1 FP, 1 FN.
+    expect(earlyTolerantF1(tte, labels, probs, 0.5, 1, 0.5)).toBeCloseTo(4 / 6, 9);
+    // Without tolerance it is the plain F1.
+    expect(earlyTolerantF1(tte, labels, probs, 0.5, 1, 0)).toBeCloseTo(binaryMetrics(labels, probs, 0.5).f1, 9);
+    expect(earlyTolerantF1(tte, labels, probs.map(() => 0), 0.5, 1, 0.5)).toBe(0);
   });
 });

@@ -119,4 +119,19 @@ describe("scorePredictor", () => {
     const none = scorePredictor("test", quiet.ds, quiet.probs, 0.5);
     expect(none.pedestrians).toMatchObject({ hits: 0, falseAlarms: 0, precision: 0, recall: 0, f1: 0 });
   });
+
+  it("tells early warnings (right pedestrian, a little early) from misses and false alarms, by time to entry", () => {
+    // Jaywalker warned from t = 0.2 s: 1.3 s before its entry, so its frames 1.3, 1.2 and 1.1 s out are false positives at the 1 s head.
+    const jay = Array.from({ length: 20 }, (_, k) => (k >= 2 ? 0.9 : 0.1));
+    const { ds, probs } = synthetic(jay, jay.map(() => 0.1));
+    const r = scorePredictor("test", ds, probs, 0.5);
+    const at = (toS: number) => r.byTimeToEntry.find((b) => b.toS === toS);
+    expect(at(0.5)).toMatchObject({ tp: 5, fp: 0, fn: 0 });
+    expect(at(1)).toMatchObject({ tp: 5, fp: 0, fn: 0 });
+    expect(at(1.5)).toMatchObject({ tp: 0, fp: 3, fn: 0, tn: 2 });
+    expect(r.byTimeToEntry.find((b) => b.never)).toMatchObject({ tp: 0, fp: 0, fn: 0, tn: 20 });
+    expect(r.horizons["1s"].preEntry.f1).toBeCloseTo(20 / 23, 6);
+    expect(r.earlyTolerantF1).toBe(1);
+    expect(formatEvalTable({ data: {}, model: "m", threshold: 0.5, predictors: [r], ablation: [] })).toMatch(/1–1\.5 s +\| +0 +3 +0 +2\n/);
+  });
 });
