@@ -31,7 +31,18 @@ export function rocAuc(labels: ArrayLike<number>, probs: ArrayLike<number>): num
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-export function expectedCalibrationError(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): number {
+/** One bin of a reliability diagram: frames whose probability falls in [fromP, toP). */
+export interface ReliabilityBin {
+  fromP: number;
+  toP: number;
+  n: number;
+  meanP: number;
+  /** Fraction of the bin's frames that are positive. */
+  observed: number;
+}
+
+/** Reliability diagram over `bins` equal-width probability bins (empty bins omitted). */
+export function reliabilityBins(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): ReliabilityBin[] {
   const count = new Float64Array(bins), sumP = new Float64Array(bins), sumY = new Float64Array(bins);
   for (let i = 0; i < labels.length; i++) {
     const b = Math.min(bins - 1, Math.floor(probs[i] * bins));
@@ -39,24 +50,69 @@ export function expectedCalibrationError(labels: ArrayLike<number>, probs: Array
     sumP[b] += probs[i];
     sumY[b] += labels[i] ? 1 : 0;
   }
+  const out: ReliabilityBin[] = [];
+  for (let b = 0; b < bins; b++) if (count[b] > 0) out.push({ fromP: b / bins, toP: (b + 1) / bins, n: count[b], meanP: sumP[b] / count[b], observed: sumY[b] / count[b] });
+  return out;
+}
+
+export function expectedCalibrationError(labels: ArrayLike<number>, probs: ArrayLike<number>, bins = 10): number {
   let ece = 0;
-  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += (count[b] / labels.length) * Math.abs(sumP[b] / count[b] - sumY[b] / count[b]);
+  for (const b of reliabilityBins(labels, probs, bins)) ece += (b.n / labels.length) * Math.abs(b.meanP - b.observed);
   return ece;
 }
 
-export function binaryMetrics(labels: ArrayLike<number>, probs: ArrayLike<number>, threshold = 0.5): BinaryMetrics {
-  let tp = 0, fp = 0, fn = 0, pos = 0;
+/** TP, FP, FN of p ≥ threshold against the labels. */
+function confusion(labels: ArrayLike<number>, probs: ArrayLike<number>, threshold: number): { tp: number; fp: number; fn: number } {
+  let tp = 0, fp = 0, fn = 0;
   for (let i = 0; i < labels.length; i++) {
-    const y = labels[i] ? 1 : 0;
-    const yhat = probs[i] >= threshold ? 1 : 0;
-    pos += y;
+    const y = labels[i] ? 1 : 0, yhat = probs[i] >= threshold ? 1 : 0;
     if (y && yhat) tp++;
-    else if (!y && yhat) fp++;
-    else if (y && !yhat) fn++;
+    else if (yhat) fp++;
+    else if (y) fn++;
   }
+  return { tp, fp, fn };
+}
+
+/** [threshold, F1] at each threshold. */
+export function f1ByThreshold(labels: ArrayLike<number>, probs: ArrayLike<number>, thresholds: readonly number[]): [number, number][] {
+  return thresholds.map((t) => {
+    const { tp, fp, fn } = confusion(labels, probs, t);
+    return [t, tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0];
+  });
+}
+
+/**
+ * ROC curve as [false-positive rate, true-positive rate] from (0, 0) to (1, 1), one point per distinct
+ * probability (tied frames move together), thinned to about `maxPoints`; empty when one class is absent.
+ */
+export function rocCurve(labels: ArrayLike<number>, probs: ArrayLike<number>, maxPoints = 200): [number, number][] {
+  const n = labels.length;
+  let pos = 0;
+  for (let i = 0; i < n; i++) pos += labels[i] ? 1 : 0;
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return [];
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b] - probs[a]);
+  const all: [number, number][] = [[0, 0]];
+  let tp = 0, fp = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && probs[idx[j]] === probs[idx[i]]) {
+      if (labels[idx[j]]) tp++;
+      else fp++;
+      j++;
+    }
+    all.push([fp / neg, tp / pos]);
+    i = j;
+  }
+  const step = Math.max(1, Math.ceil(all.length / maxPoints));
+  return all.filter((_, k) => k % step === 0 || k === all.length - 1);
+}
+
+export function binaryMetrics(labels: ArrayLike<number>, probs: ArrayLike<number>, threshold = 0.5): BinaryMetrics {
+  const { tp, fp, fn } = confusion(labels, probs, threshold);
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
-  return { n: labels.length, positives: pos, precision, recall, f1: f1Score(precision, recall), rocAuc: rocAuc(labels, probs), ece: expectedCalibrationError(labels, probs) };
+  return { n: labels.length, positives: tp + fn, precision, recall, f1: f1Score(precision, recall), rocAuc: rocAuc(labels, probs), ece: expectedCalibrationError(labels, probs) };
 }
 
 /** Harmonic mean of precision and recall; 0 when both are 0. */

@@ -7,14 +7,15 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
-  StreetGeometry, type TimingBin, warningLeadTimeS, warningOnsets,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
+  type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, type TimingBin, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
 import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
+import { renderEvalIntentPage, timingBinLabel } from "./evalIntentPage.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
 
 export interface EvalOptions {
@@ -44,7 +45,14 @@ export interface EvalOptions {
 
 type Probs = Float32Array; // [n × H], dataset order
 
-export interface LeadTime { horizonS: number; threshold: number; jaywalkers: number; warned: number; medianS: number; p10S: number; p90S: number }
+export interface LeadTime {
+  horizonS: number; threshold: number; jaywalkers: number; warned: number; medianS: number; p10S: number; p90S: number;
+  /** The lead of each warned jaywalker, s, ascending. */
+  leadsS: number[];
+}
+
+/** Thresholds of the F1-against-threshold curve. */
+export const CURVE_THRESHOLDS = Object.freeze(Array.from({ length: 19 }, (_, k) => (k + 1) / 20));
 
 export interface PredictorReport {
   name: string;
@@ -66,6 +74,8 @@ export interface PredictorReport {
   byTimeToEntry: TimingBin[];
   /** Pre-entry F1 at the decision horizon with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
   earlyTolerantF1: number;
+  /** Pre-entry curves at the decision horizon (the report's plots): ROC, reliability, F1 against threshold. */
+  curves: { roc: [number, number][]; reliability: ReliabilityBin[]; f1ByThreshold: [number, number][] };
   /** 95 % interval of the pre-entry F1 at the decision horizon, pedestrians resampled: how far a difference is from the draw. */
   preEntryF1Interval: BootstrapInterval;
   /** TP, FP, FN at the decision horizon of each pedestrian with pre-entry frames, in dataset order (for paired comparisons). */
@@ -222,7 +232,10 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
         if (l !== undefined) leads.push(l);
       }
     }
-    return { horizonS: RASTER_SPEC.horizonsS[kd], threshold, jaywalkers, warned: leads.length, medianS: median(leads), p10S: quantile(leads, 0.1), p90S: quantile(leads, 0.9) };
+    return {
+      horizonS: RASTER_SPEC.horizonsS[kd], threshold, jaywalkers, warned: leads.length, medianS: median(leads), p10S: quantile(leads, 0.1), p90S: quantile(leads, 0.9),
+      leadsS: leads.sort((a, b) => a - b),
+    };
   };
   const kd = RASTER_SPEC.horizonsS.indexOf(decisionHorizonS);
   let onsets = 0, hours = 0, nonCrossers = 0;
@@ -273,6 +286,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     byScenario,
     byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, threshold),
     earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, threshold, decisionHorizonS, EARLY_TOLERANCE_S),
+    curves: { roc: rocCurve(yPre, pPre), reliability: reliabilityBins(yPre, pPre), f1ByThreshold: f1ByThreshold(yPre, pPre, CURVE_THRESHOLDS) },
     preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
     preEntryCounts: perPedestrian,
     pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall) },
@@ -321,12 +335,11 @@ export function formatEvalTable(r: EvalReport): string {
     }
   }
   if (model) {
-    const bin = (b: TimingBin) => (b.never ? "never jaywalks" : b.toS === Infinity ? `> ${b.fromS} s` : `${b.fromS === -Infinity ? 0 : b.fromS}–${b.toS} s`);
     lines.push("");
     lines.push(`${model.name}: pre-entry frames at the 1 s head by time to road entry (early/late = timing; never jaywalks = who)`);
     lines.push(`${"time to entry".padEnd(22)} | ${"TP".padStart(5)} ${"FP".padStart(5)} ${"FN".padStart(5)} ${"TN".padStart(6)}`);
     for (const b of model.byTimeToEntry) {
-      lines.push(`${bin(b).padEnd(22)} | ${String(b.tp).padStart(5)} ${String(b.fp).padStart(5)} ${String(b.fn).padStart(5)} ${String(b.tn).padStart(6)}`);
+      lines.push(`${timingBinLabel(b).padEnd(22)} | ${String(b.tp).padStart(5)} ${String(b.fp).padStart(5)} ${String(b.fn).padStart(5)} ${String(b.tn).padStart(6)}`);
     }
     lines.push(`F1@1s pre-entry with warnings up to ${EARLY_TOLERANCE_S} s early forgiven (diagnostic, not the headline): ` +
       r.predictors.map((p) => `${p.name} ${f3(p.earlyTolerantF1)}`).join(", "));
@@ -399,6 +412,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, threshold: opts.threshold, predictors, comparison, ablation };
   writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
   writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
+  writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));
   if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
   return report;
 }

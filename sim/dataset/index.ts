@@ -6,3 +6,4 @@ export * from "./buildDataset.ts";
 export * from "./evaluateIntent.ts";
 export * from "./detectionDataset.ts";
 export * from "./chooseThreshold.ts";
+export * from "./evalIntentPage.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binaryMetrics, earlyTolerantF1, errorsByTimeToEntry, expectedCalibrationError, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
+import { binaryMetrics, earlyTolerantF1, errorsByTimeToEntry, expectedCalibrationError, f1ByThreshold, reliabilityBins, rocCurve, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
 
 describe("intent metrics", () => {
   it("ROC-AUC: perfect, inverted, ties, one class", () => {
@@ -78,5 +78,30 @@ describe("intent metrics", () => {
     // Without tolerance it is the plain F1.
     expect(earlyTolerantF1(tte, labels, probs, 0.5, 1, 0)).toBeCloseTo(binaryMetrics(labels, probs, 0.5).f1, 9);
     expect(earlyTolerantF1(tte, labels, probs.map(() => 0), 0.5, 1, 0.5)).toBe(0);
+  });
+
+  it("ROC curve, reliability bins and F1 against threshold agree with the scalar metrics", () => {
+    const labels = [0, 0, 1, 1, 0, 1, 0, 1];
+    const probs = [0.1, 0.4, 0.35, 0.8, 0.2, 0.9, 0.8, 0.35];
+    const roc = rocCurve(labels, probs);
+    expect(roc[0]).toEqual([0, 0]);
+    expect(roc[roc.length - 1]).toEqual([1, 1]);
+    // The ties at 0.8 (one each) and 0.35 (two positives) move together: 6 distinct probabilities, 7 points.
+    expect(roc).toHaveLength(7);
+    expect(roc[2]).toEqual([0.25, 0.5]);
+    // Trapezoids under the curve give the rank AUC.
+    let area = 0;
+    for (let k = 1; k < roc.length; k++) area += ((roc[k][0] - roc[k - 1][0]) * (roc[k][1] + roc[k - 1][1])) / 2;
+    expect(area).toBeCloseTo(rocAuc(labels, probs), 12);
+    expect(rocCurve([1, 1], [0.2, 0.3])).toEqual([]);
+    expect(rocCurve(labels.concat(labels, labels), probs.concat(probs.map((p) => p / 2), probs.map((p) => p / 3)), 5).length).toBeLessThanOrEqual(6);
+
+    const bins = reliabilityBins(labels, probs, 10);
+    expect(bins.reduce((n, b) => n + b.n, 0)).toBe(labels.length);
+    expect(bins.find((b) => b.fromP === 0.8)).toMatchObject({ n: 2, observed: 0.5 });
+    expect(bins.find((b) => b.fromP === 0.3)?.meanP).toBeCloseTo(0.35, 9);
+    expect(bins.some((b) => b.fromP === 0.5)).toBe(false); // empty bins are left out
+
+    for (const [t, f1] of f1ByThreshold(labels, probs, [0.3, 0.5, 0.85, 0.95])) expect(f1).toBeCloseTo(binaryMetrics(labels, probs, t).f1, 12);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, RASTER_SPEC, readIntentCard } from "../../../prediction/index.ts";
-import { buildDataset, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, scorePredictor } from "../../../sim/dataset/index.ts";
+import { buildDataset, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, renderEvalIntentPage, scorePredictor } from "../../../sim/dataset/index.ts";
 
 const card = join(PROJECT_ROOT, "models/intent.card.json");
 
@@ -24,6 +24,11 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     expect(report.predictors[0].leadTime.jaywalkers).toBe(1);
     expect(report.ablation.map((a) => a.channel)).toContain("-history");
     expect(JSON.parse(readFileSync(join(dir, "eval", "eval.json"), "utf8")).predictors).toHaveLength(3);
+    // The page: the four plots, a row per predictor, the ablation.
+    const html = readFileSync(join(dir, "eval", "eval.html"), "utf8");
+    for (const id of ["roc", "f1-threshold", "lead", "calibration"]) expect(html).toContain(`<svg id="${id}"`);
+    for (const n of names) expect(html).toContain(`<td>${n}</td>`);
+    expect(html).toContain("<td>-history</td>");
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
     // Compared with itself (at its card's operating threshold, the one used above): paired, the difference is 0 on every resample.
     expect(report.comparison?.difference).toMatchObject({ value: 0, lo: 0, hi: 0 });
@@ -133,5 +138,28 @@ describe("scorePredictor", () => {
     expect(r.horizons["1s"].preEntry.f1).toBeCloseTo(20 / 23, 6);
     expect(r.earlyTolerantF1).toBe(1);
     expect(formatEvalTable({ data: {}, model: "m", threshold: 0.5, predictors: [r], ablation: [] })).toMatch(/1–1\.5 s +\| +0 +3 +0 +2\n/);
+    // The curves: ROC from (0, 0) to (1, 1); F1 against threshold at the report's grid; every warned jaywalker's lead.
+    expect(r.curves.roc[0]).toEqual([0, 0]);
+    expect(r.curves.roc[r.curves.roc.length - 1]).toEqual([1, 1]);
+    expect(r.curves.f1ByThreshold.find(([t]) => t === 0.5)?.[1]).toBeCloseTo(20 / 23, 6);
+    expect(r.leadTime.leadsS).toHaveLength(1);
+    expect(r.leadTime.leadsS[0]).toBeCloseTo(1.3, 5);
+  });
+
+  it("the page says which targets are met, against the baselines, and escapes names", () => {
+    const jay = Array.from({ length: 20 }, (_, k) => (k >= 2 ? 0.9 : 0.1));
+    const { ds, probs } = synthetic(jay, jay.map(() => 0.1));
+    const model = scorePredictor("model<1>", ds, probs, 0.5);
+    const late = scorePredictor("late rule", ds, probs.map((p, i) => (i >= 9 * 4 ? p : 0.1)), 0.5);
+    const html = renderEvalIntentPage({ data: { manifest: { command: "curb dataset --suite test" } }, model: "m.card.json", threshold: 0.5, predictors: [model, late], ablation: [] });
+    expect(html).toContain("model&lt;1&gt;");
+    expect(html).not.toContain("model<1>");
+    // The model: F1 20/23 < 0.9, lead 1.3 s ≥ 1 s; the late rule warns from 0.6 s out (F1 12/16, lead 0.6 s), beaten on both.
+    const row = (target: string) => html.slice(html.indexOf(target), html.indexOf("</tr>", html.indexOf(target)));
+    expect(row("F1 ≥ 0.9")).toContain("not met");
+    expect(row("median warning lead")).toContain(">met<");
+    expect(row("beats every baseline")).toContain(">met<");
+    expect(late.horizons["1s"].preEntry.f1).toBeCloseTo(12 / 16, 6);
+    expect(() => renderEvalIntentPage({ data: {}, model: "m", threshold: 0.5, predictors: [], ablation: [] })).toThrow(/no predictors/);
   });
 });
