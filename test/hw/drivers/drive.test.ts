@@ -77,8 +77,13 @@ drivers:
       await waitFor(/velodyne\/top exited \(signal SIGKILL\).*restarting in 200 ms/);
       const second = await waitFor(new RegExp(`\\[drive\\] started velodyne/top pid=(?!${first[1]}\\b)(\\d+)`));
       expect(second[1]).not.toBe(first[1]);
-      // The new process publishes again (its first message is announced on stderr).
-      for (let i = 0; i < 300 && lines.filter((l) => l.includes("velodyne-top: publishing")).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      // The new process publishes again: a "publishing" line after its start (the first process says it
+      // again at every loop of the capture, so lines before the restart do not count).
+      const restartedAt = lines.findIndex((l) => l.includes(`started velodyne/top pid=${second[1]}`));
+      for (let i = 0; !lines.slice(restartedAt).some((l) => l.includes("velodyne-top: publishing")); i++) {
+        if (i === 300) throw new Error(`the restarted velodyne/top did not publish within 30 s; stderr:\n${lines.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await new Promise((r) => setTimeout(r, 2500));
     } finally {
       sup.kill("SIGTERM");
