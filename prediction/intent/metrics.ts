@@ -77,7 +77,7 @@ function confusion(labels: ArrayLike<number>, probs: ArrayLike<number>, threshol
 export function f1ByThreshold(labels: ArrayLike<number>, probs: ArrayLike<number>, thresholds: readonly number[]): [number, number][] {
   return thresholds.map((t) => {
     const { tp, fp, fn } = confusion(labels, probs, t);
-    return [t, tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0];
+    return [t, f1FromCounts(tp, fp, fn)];
   });
 }
 
@@ -113,6 +113,11 @@ export function binaryMetrics(labels: ArrayLike<number>, probs: ArrayLike<number
   const precision = tp + fp ? tp / (tp + fp) : 0;
   const recall = tp + fn ? tp / (tp + fn) : 0;
   return { n: labels.length, positives: tp + fn, precision, recall, f1: f1Score(precision, recall), rocAuc: rocAuc(labels, probs), ece: expectedCalibrationError(labels, probs) };
+}
+
+/** F1 from frame counts (2TP / (2TP + FP + FN)); 0 without a true positive. */
+export function f1FromCounts(tp: number, fp: number, fn: number): number {
+  return tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
 }
 
 /** Harmonic mean of precision and recall; 0 when both are 0. */
@@ -190,7 +195,7 @@ function resampledF1s(sets: readonly ArrayLike<number>[], resamples: number, see
     sets.forEach((c, m) => {
       let tp = 0, fp = 0, fn = 0;
       for (const j of picks) { tp += c[j]; fp += c[j + 1]; fn += c[j + 2]; }
-      out[m][r] = tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
+      out[m][r] = f1FromCounts(tp, fp, fn);
     });
   }
   return out;
@@ -277,5 +282,5 @@ export function earlyTolerantF1(
       if (!(t > horizonS && t <= horizonS + toleranceS)) fp++;
     } else if (y) fn++;
   }
-  return tp > 0 ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  return f1FromCounts(tp, fp, fn);
 }

@@ -207,11 +207,14 @@ const EARLY_TOLERANCE_S = 0.5;
 export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, threshold: number, decisionHorizonS = 1): PredictorReport {
   const pre: number[] = [];
   for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
+  const kd = RASTER_SPEC.horizonsS.indexOf(decisionHorizonS);
   const horizons: PredictorReport["horizons"] = {};
+  let yPreDecision: number[] = [], pPreDecision: number[] = []; // the decision horizon's, for the timing tables and curves
   RASTER_SPEC.horizonsS.forEach((h, k) => {
     const yAll = new Uint8Array(ds.n), pAll = new Float32Array(ds.n);
     for (let i = 0; i < ds.n; i++) { yAll[i] = ds.labels[i * H + k]; pAll[i] = probs[i * H + k]; }
     const yPre = pre.map((i) => yAll[i]), pPre = pre.map((i) => pAll[i]);
+    if (k === kd) [yPreDecision, pPreDecision] = [yPre, pPre];
     horizons[`${h}s`] = { preEntry: binaryMetrics(yPre, pPre, threshold), all: binaryMetrics(yAll, pAll, threshold) };
   });
   const lead = (kd: number): LeadTime => {
@@ -237,7 +240,6 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
       leadsS: leads.sort((a, b) => a - b),
     };
   };
-  const kd = RASTER_SPEC.horizonsS.indexOf(decisionHorizonS);
   let onsets = 0, hours = 0, nonCrossers = 0;
   for (const s of ds.sequences) {
     if (s.willCross) continue;
@@ -271,7 +273,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     }
   }
   const ttePre = pre.map((i) => ds.meta[i * M + col("time_to_entry_s")]);
-  const yPre = pre.map((i) => ds.labels[i * H + kd]), pPre = pre.map((i) => probs[i * H + kd]);
+  const [yPre, pPre] = [yPreDecision, pPreDecision];
   const leadTimeByHorizon = RASTER_SPEC.horizonsS.map((_, k) => lead(k));
   const leadTime = leadTimeByHorizon[kd];
   const hits = leadTime.warned;
