@@ -12,12 +12,12 @@ DATA=out/intent
 TRAIN_VARIANTS=3
 curb() { node scripts/curb.mjs "$@"; }
 
-# What a dataset depends on besides its command: the simulator, templates, perception, rasteriser
-# and messages. A kept dataset must have been built by the same sources (a changed template or
-# raster feature with the same command would otherwise train on stale data).
+# What a dataset depends on besides its command: the simulator, templates, perception, planning (the
+# ego drives the closed loop), rasteriser and messages. A kept dataset must have been built by the same
+# sources (a changed template or raster feature with the same command would otherwise train on stale data).
 # Outside a git checkout (an unpacked tarball) every file under those folders counts.
 source_files() { git ls-files -co --exclude-standard -- "$@" 2>/dev/null || find "$@" -type f; }
-sources=$(source_files sim perception prediction bus hw | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+sources=$(source_files sim perception prediction planning bus hw | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 
 dataset() { # suite variants
   local dir="$DATA/suite-$1" want="curb dataset --suite $1 --variants $2 --seed-base 1 --variation suite"

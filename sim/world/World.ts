@@ -101,7 +101,8 @@ export class World {
       egoFrontXM: this.ego.frontX,
       egoRearXM: this.ego.frontX - this.ego.params.lengthM * Math.cos(this.ego.yaw),
       egoSpeedMps: this.ego.speed,
-      vehicles: this.vehicles.length > 0 ? this.vehicles.filter((v) => v.active).map((v) => v.footprint()) : undefined,
+      // The ego too: a crossing pedestrian stops short of a car in its way, moving or stopped.
+      vehicles: [this.ego.footprint(), ...this.vehicles.filter((v) => v.active).map((v) => v.footprint())],
     };
     const prev = this.timeNs;
     for (const p of this.pedestrians) p.step(prev, dtNs, ctx);

@@ -26,11 +26,11 @@ export interface PedestrianContext {
   /** Ego rear bumper x, m. */
   egoRearXM: number;
   egoSpeedMps: number;
-  /** Footprints of moving traffic: a crossing pedestrian does not walk into one (it waits). */
+  /** Footprints of the ego and moving traffic: a crossing pedestrian does not walk into one (it waits). */
   vehicles?: readonly Box2[];
 }
 
-/** Clearance a crossing pedestrian keeps to a traffic vehicle's footprint, m. */
+/** Clearance a crossing pedestrian keeps to a vehicle footprint (ego or traffic), m. */
 const VEHICLE_CLEARANCE_M = 0.3;
 
 /** Footprint sizes, m. */

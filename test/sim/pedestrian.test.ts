@@ -261,4 +261,28 @@ describe("pedestrian behaviours", () => {
       expect(b[i].o.yM).toBe(a[i].o.yM);
     }
   });
+
+  it("does not walk into the ego: a crosser whose line runs through a stopped ego waits beside it, then crosses once it has driven on", () => {
+    const input: ScenarioInput = {
+      name: "blocked",
+      description: "a jaywalker whose crossing line runs through the stopped ego",
+      durationS: 20,
+      ego: { xM: 50, speedMps: 0 },
+      pedestrians: [{ behaviour: "jaywalk", start: { xM: 50, yM: -6.5 }, speedMps: 1.4, trigger: { atS: 0.5 }, variation: { startXM: 0 } }],
+    };
+    const w = new World(input, 1);
+    let waitedS = 0;
+    while (w.timeNs < 10_000_000_000n) {
+      w.step(0.1, COAST);
+      expect(w.collisions()).toEqual([]);
+      if (w.pedestrians[0].curbLeaveNs > 0n && w.pedestrians[0].vy === 0) waitedS += 0.1;
+    }
+    const p = w.pedestrians[0];
+    expect(p.curbLeaveNs).toBeGreaterThan(0n); // it stepped off and walks toward the ego's side ...
+    expect(p.y).toBeLessThan(-3.5 + 0.5); // ... but stands short of it, in the parking strip or at the lane edge
+    expect(waitedS).toBeGreaterThan(3);
+    // The ego drives off: the crosser reaches the far sidewalk, crossing behind it.
+    while (!w.done) w.step(0.1, { accelerationMps2: 1.5, steeringAngleRad: 0 });
+    expect(p.y).toBeGreaterThan(street.curbYM);
+  });
 });
