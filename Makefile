@@ -5,7 +5,7 @@ setup:
 	@bash scripts/setup.sh
 
 sim: setup
-	node scripts/curb.mjs sim --suite default --out out/default
+	node scripts/curb.mjs sim --suite default --config prediction/intent/intent-stack.yaml --out out/default
 
 test: setup
 	bash scripts/test.sh

@@ -94,8 +94,11 @@ export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
     bus = new InProcessBus();
   }
   // Say once when data flows (the supervisor and tests see it on stderr).
+  // A flag, not just the unsubscribe: a burst published in one tick reaches this before the microtask runs.
+  let announced = false;
   const first = bus.all().subscribe((e) => {
-    if (e.topic === "/diagnostics") return;
+    if (announced || e.topic === "/diagnostics") return;
+    announced = true;
     log(`${name}: publishing (first message on ${e.topic})`);
     queueMicrotask(() => first.unsubscribe());
   });

@@ -70,15 +70,15 @@ drivers:
     try {
       const first = await waitFor(/\[drive\] started velodyne\/top pid=(\d+)/);
       await waitFor(/\[drive\] started camera\/front_camera pid=\d+/);
-      // Every driver publishing (each announces its first message on stderr), then a little more.
+      // Every driver publishing (each announces its first message on stderr, once), then a little more.
       for (const d of ["velodyne-top", "radar-front_radar", "camera-front_camera"]) await waitFor(new RegExp(`${d}: publishing`), 30_000);
       await new Promise((r) => setTimeout(r, 1000));
       process.kill(Number(first[1]), "SIGKILL");
       await waitFor(/velodyne\/top exited \(signal SIGKILL\).*restarting in 200 ms/);
       const second = await waitFor(new RegExp(`\\[drive\\] started velodyne/top pid=(?!${first[1]}\\b)(\\d+)`));
       expect(second[1]).not.toBe(first[1]);
-      // The new process publishes again: a "publishing" line after its start (the first process says it
-      // again at every loop of the capture, so lines before the restart do not count).
+      // The new process publishes again: a "publishing" line after its start (lines before the restart
+      // are the first process's).
       const restartedAt = lines.findIndex((l) => l.includes(`started velodyne/top pid=${second[1]}`));
       for (let i = 0; !lines.slice(restartedAt).some((l) => l.includes("velodyne-top: publishing")); i++) {
         if (i === 300) throw new Error(`the restarted velodyne/top did not publish within 30 s; stderr:\n${lines.join("\n")}`);
