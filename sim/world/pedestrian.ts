@@ -27,7 +27,7 @@ export interface PedestrianContext {
   egoRearXM: number;
   egoSpeedMps: number;
   /** Footprints of the ego and moving traffic: a crossing pedestrian does not walk into one (it waits). */
-  vehicles?: readonly Box2[];
+  vehicles: readonly Box2[];
 }
 
 /** Clearance a crossing pedestrian keeps to a vehicle footprint (ego or traffic), m. */
@@ -161,7 +161,7 @@ export class Pedestrian {
           }
           break;
         default: {
-          if (this.phase === "cross" && ctx.vehicles && ctx.vehicles.length > 0 && this.walksIntoVehicle(remaining, ctx.vehicles)) {
+          if (this.phase === "cross" && this.walksIntoVehicle(remaining, ctx.vehicles)) {
             remaining = 0;
             break;
           }
