@@ -209,13 +209,13 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
   for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
   const kd = RASTER_SPEC.horizonsS.indexOf(decisionHorizonS);
   const horizons: PredictorReport["horizons"] = {};
-  let yPreDecision: number[] = [], pPreDecision: number[] = []; // the decision horizon's, for the timing tables and curves
+  let yPre: number[] = [], pPre: number[] = []; // the decision horizon's pre-entry frames, for the timing tables and curves
   RASTER_SPEC.horizonsS.forEach((h, k) => {
     const yAll = new Uint8Array(ds.n), pAll = new Float32Array(ds.n);
     for (let i = 0; i < ds.n; i++) { yAll[i] = ds.labels[i * H + k]; pAll[i] = probs[i * H + k]; }
-    const yPre = pre.map((i) => yAll[i]), pPre = pre.map((i) => pAll[i]);
-    if (k === kd) [yPreDecision, pPreDecision] = [yPre, pPre];
-    horizons[`${h}s`] = { preEntry: binaryMetrics(yPre, pPre, threshold), all: binaryMetrics(yAll, pAll, threshold) };
+    const yH = pre.map((i) => yAll[i]), pH = pre.map((i) => pAll[i]);
+    if (k === kd) [yPre, pPre] = [yH, pH];
+    horizons[`${h}s`] = { preEntry: binaryMetrics(yH, pH, threshold), all: binaryMetrics(yAll, pAll, threshold) };
   });
   const lead = (kd: number): LeadTime => {
     const leads: number[] = [];
@@ -273,7 +273,6 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     }
   }
   const ttePre = pre.map((i) => ds.meta[i * M + col("time_to_entry_s")]);
-  const [yPre, pPre] = [yPreDecision, pPreDecision];
   const leadTimeByHorizon = RASTER_SPEC.horizonsS.map((_, k) => lead(k));
   const leadTime = leadTimeByHorizon[kd];
   const hits = leadTime.warned;
