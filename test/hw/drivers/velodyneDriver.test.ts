@@ -69,7 +69,10 @@ describe("Velodyne driver", () => {
       input: { pcap: { file: pcapFile, rate: "max" } },
     });
     const out = join(tmp, "vlp16.mcap");
-    await runDriver({ config, record: out, log: () => {} });
+    const logLines: string[] = [];
+    await runDriver({ config, record: out, log: (m) => logLines.push(m) });
+    // Data flow is announced once, though a scan and its packets are published in the same tick.
+    expect(logLines.filter((l) => l.includes("publishing"))).toEqual(["velodyne-top: publishing (first message on /sensors/lidar/top/points)"]);
     const clouds: { stampNs: bigint; cloud: PointCloud }[] = [];
     const scans: VelodyneScan[] = [];
     for await (const e of readLog(out)) {
