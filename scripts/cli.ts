@@ -138,13 +138,16 @@ program
   .option("--kinematic <card>", "kinematic-only GRU card (baseline)", "models/intent-kinematic.card.json")
   .option("--compare-model <card>", "another intent model to compare with: paired bootstrap F1 difference")
   .option("--compare-data <dir>", "with --compare-model of another raster spec: the same runs rasterised for that model (built by its checkout)")
-  .option("--threshold <p>", "operating threshold", Number.parseFloat, 0.5)
+  .option("--threshold <p>", "one threshold for every head, the warning at the 1 s head (default: the card's operating point)", Number.parseFloat)
   .option("--no-ablation", "skip the raster channel ablation")
   .option("--out <dir>", "output folder", "out/eval-intent")
   .option("--update-card", "record the headline numbers in the model card (quality.evaluations)")
-  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; compareModel?: string; compareData?: string; threshold: number; ablation: boolean; out: string; updateCard?: boolean }) => {
+  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; compareModel?: string; compareData?: string; threshold?: number; ablation: boolean; out: string; updateCard?: boolean }) => {
     const { evaluateIntent, formatEvalTable } = await import("../sim/index.ts");
-    const report = await evaluateIntent({ ...opts, kinematicModel: opts.kinematic });
+    const { uniformOperatingPoint } = await import("../prediction/index.ts");
+    if (opts.threshold !== undefined && !(opts.threshold >= 0 && opts.threshold <= 1)) throw new Error(`--threshold must be a probability, not ${opts.threshold}`);
+    const operatingPoint = opts.threshold === undefined ? undefined : uniformOperatingPoint(opts.threshold);
+    const report = await evaluateIntent({ ...opts, operatingPoint, kinematicModel: opts.kinematic });
     console.log(formatEvalTable(report));
   });
 
@@ -152,16 +155,16 @@ program
   .command("tune")
   .description("choose an operating point on validation data")
   .command("intent")
-  .description("the intent model's operating threshold: best pre-entry F1 at the 1 s head among 0.2 … 0.6 whose median warning lead meets --min-lead")
+  .description("the intent model's operating point: per head the threshold (0.2 … 0.6) with the best pre-entry F1; the warning, the shortest head whose median lead meets --min-lead")
   .requiredOption("--data <dir>", "validation dataset folder (never the test suite)")
   .option("--model <card>", "model card", "models/intent.card.json")
   .option("--min-lead <s>", "the median warning lead time the planner needs, s", Number.parseFloat, 1.0)
   .option("--chosen-on <name>", "name of the data, recorded in the card", "val")
-  .option("--update-card", "write the choice into the card (operatingThreshold)")
+  .option("--update-card", "write the choice into the card (operatingPoint)")
   .action(async (opts: { data: string; model: string; minLead: number; chosenOn: string; updateCard?: boolean }) => {
-    const { chooseThreshold, formatThresholdTable } = await import("../sim/index.ts");
+    const { chooseOperatingPoint, formatOperatingPointTable } = await import("../sim/index.ts");
     if (!(opts.minLead >= 0)) throw new Error(`--min-lead must be a number of seconds ≥ 0, not ${opts.minLead}`);
-    console.log(formatThresholdTable(await chooseThreshold({ ...opts, minLeadS: opts.minLead })));
+    console.log(formatOperatingPointTable(await chooseOperatingPoint({ ...opts, minLeadS: opts.minLead })));
   });
 
 program

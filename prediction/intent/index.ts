@@ -3,6 +3,7 @@
 export * from "./rasterSpec.ts";
 export { BevRasteriser, StaticMapRaster, PedestrianHistory, type RasterTarget } from "./bevRaster.ts";
 export * from "./intentModel.ts";
+export * from "./operatingPoint.ts";
 export { IntentPredictor, INTENT_PREDICTOR_NAME } from "./IntentPredictor.ts";
 export { startIntentPredictionNode, type IntentPredictionNode } from "./IntentPredictionNode.ts";
 export { trainIntent, trainingUnavailable, PYTHON, TRAIN_SCRIPT, type TrainOptions } from "./trainCommand.ts";

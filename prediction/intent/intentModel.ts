@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InferenceSession } from "onnxruntime-node";
 import { diffRasterSpec, RASTER_SPEC, type RasterSpec } from "./rasterSpec.ts";
+import type { OperatingPoint } from "./operatingPoint.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -29,7 +30,9 @@ export interface IntentModelCard {
   graphs: { full: CardGraph; step: CardGraph };
   rasterSpec: unknown;
   training?: { mirror?: boolean } & Record<string, unknown>;
-  /** P(1 s head) threshold the training script chose on validation data (the stack's decisionThreshold). */
+  /** Per-head thresholds and the warning head, chosen on validation data (operatingPoint.ts; the stack's decisionHorizonS and decisionThreshold). */
+  operatingPoint?: OperatingPoint & { chosenOn: string };
+  /** Cards from before per-head thresholds: one threshold, for the 1 s head. */
   operatingThreshold?: { value: number; horizonS: number; chosenOn: string };
   quality?: unknown;
 }

@@ -193,28 +193,31 @@ def pre_entry(ds):
     return ds["meta"][:, ds["meta_columns"].index("pre_entry")] == 1
 
 
-def scores(p, ds, horizons, threshold=0.5):
-    """Metrics per horizon of probabilities p (dataset order) on every frame and on pre-entry frames."""
+def scores(p, ds, horizons, thresholds=None):
+    """Metrics per horizon of probabilities p (dataset order) on every frame and on pre-entry frames, at thresholds["1s"] … (default 0.5)."""
     pre = pre_entry(ds)
     res = {}
     for k, h in enumerate(horizons):
-        res[f"{h}s"] = {"all": metrics(ds["labels"][:, k], p[:, k], threshold), "preEntry": metrics(ds["labels"][pre, k], p[pre, k], threshold)}
+        t = (thresholds or {}).get(f"{h}s", 0.5)
+        res[f"{h}s"] = {"all": metrics(ds["labels"][:, k], p[:, k], t), "preEntry": metrics(ds["labels"][pre, k], p[pre, k], t)}
     return res
 
 
-def evaluate(net, ds, use_raster, horizons, threshold=0.5):
-    return scores(predict_sequences(net, ds, use_raster), ds, horizons, threshold)
+def evaluate(net, ds, use_raster, horizons, thresholds=None):
+    return scores(predict_sequences(net, ds, use_raster), ds, horizons, thresholds)
 
 
 OPERATING_THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(9)]  # 0.2 … 0.6
 
 
-def choose_threshold(p, ds, horizons, decision_horizon=1):
-    """The operating threshold with the best pre-entry F1 at the decision horizon for probabilities p on ds (validation)."""
+def choose_thresholds(p, ds, horizons):
+    """Per head the threshold with the best pre-entry F1 for probabilities p on ds (validation; ties: nearest 0.5)."""
     pre = pre_entry(ds)
-    k = horizons.index(decision_horizon)
-    f1s = {t: metrics(ds["labels"][pre, k], p[pre, k], t)["f1"] for t in OPERATING_THRESHOLDS}
-    best = max(OPERATING_THRESHOLDS, key=lambda t: (f1s[t], -abs(t - 0.5)))
+    best, f1s = {}, {}
+    for k, h in enumerate(horizons):
+        f1 = {t: metrics(ds["labels"][pre, k], p[pre, k], t)["f1"] for t in OPERATING_THRESHOLDS}
+        best[f"{h}s"] = max(OPERATING_THRESHOLDS, key=lambda t: (f1[t], -abs(t - 0.5)))
+        f1s[f"{h}s"] = {str(t): f for t, f in f1.items()}
     return best, f1s
 
 
@@ -361,10 +364,10 @@ def main():
         calibration = {"method": "Platt scaling per horizon on the validation set (unweighted BCE)", "a": ca, "b": cb}
         print(f"calibration a {np.round(ca, 3).tolist()} b {np.round(cb, 3).tolist()}", flush=True)
     p_val = predict_sequences(net, val, use_raster)
-    threshold, f1_by_threshold = choose_threshold(p_val, val, horizons)
-    print(f"operating threshold {threshold} (val pre-entry F1@1s by threshold: "
-          f"{', '.join(f'{t}: {f:.3f}' for t, f in f1_by_threshold.items())})", flush=True)
-    val_metrics = scores(p_val, val, horizons, threshold)
+    thresholds, f1_by_threshold = choose_thresholds(p_val, val, horizons)
+    print(f"thresholds {thresholds} (val pre-entry F1@1s by threshold: "
+          f"{', '.join(f'{t}: {f:.3f}' for t, f in f1_by_threshold['1s'].items())})", flush=True)
+    val_metrics = scores(p_val, val, horizons, thresholds)
     print(f"val (calibrated): AUC@1s pre-entry {val_metrics['1s']['preEntry']['auc']:.4f} F1@1s pre-entry {val_metrics['1s']['preEntry']['f1']:.3f} "
           f"F1@1s all {val_metrics['1s']['all']['f1']:.3f}", flush=True)
     test_metrics = None
@@ -373,7 +376,7 @@ def main():
         test = load_dataset(args.test)
         if test["header"]["spec"] != spec:
             sys.exit("--test was built with a different raster spec than --data")
-        test_metrics = evaluate(net, test, use_raster, horizons, threshold)
+        test_metrics = evaluate(net, test, use_raster, horizons, thresholds)
         test_info = test["header"]["manifest"]
         print(f"test: AUC@1s pre-entry {test_metrics['1s']['preEntry']['auc']:.4f}, F1@1s pre-entry {test_metrics['1s']['preEntry']['f1']:.3f}, "
               f"F1@1s all {test_metrics['1s']['all']['f1']:.3f}")
@@ -439,13 +442,14 @@ def main():
             "seed": args.seed, "mirror": args.mirror, "posWeight": [float(x) for x in pos_weight], "calibration": calibration, "history": history,
             "torch": torch.__version__, "seconds": round(time.time() - t_start, 1), "parameters": int(n_params),
         },
-        "operatingThreshold": {
-            "value": threshold, "horizonS": 1, "chosenOn": "val",
-            "rule": "best pre-entry F1 at the 1 s head among 0.2, 0.25, ..., 0.6 (ties: nearest 0.5)",
-            "valF1ByThreshold": {str(t): f for t, f in f1_by_threshold.items()},
+        # A first choice by F1 alone, the warning at the 1 s head; `curb tune intent` chooses the warning head by lead time.
+        "operatingPoint": {
+            "thresholds": thresholds, "warningHorizonS": 1, "chosenOn": "val",
+            "rule": "train_intent.py: per head the best pre-entry F1 among 0.2, 0.25, ..., 0.6 (ties: nearest 0.5); the warning at the 1 s head",
+            "valF1ByThreshold": f1_by_threshold,
         },
         "quality": {
-            "threshold": threshold,
+            "thresholds": thresholds,
             "note": "preEntry = frames before the pedestrian first steps onto the road (any behaviour; never, for one who stays on the sidewalk); all = every frame",
             "val": val_metrics,
             "test": test_metrics,

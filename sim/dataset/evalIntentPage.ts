@@ -3,11 +3,11 @@
 // errors are. Inline SVG and CSS only, like the scenario reports.
 import { escapeHtml } from "../report/escapeHtml.ts";
 import { type PlotSeries, renderTimePlot } from "../report/svgPlot.ts";
-import type { TimingBin } from "../../prediction/index.ts";
+import { describeOperatingPoint, thresholdAt, type TimingBin } from "../../prediction/index.ts";
 import type { EvalReport, PredictorReport } from "./evaluateIntent.ts";
 import { f3 } from "./reportFiles.ts";
 
-/** The must-show targets on the held-out test suite, at the 1 s head on pre-entry frames. */
+/** The must-show targets on the held-out test suite: ROC-AUC and F1 at the 1 s head on pre-entry frames, the warning's median lead. */
 export const INTENT_TARGETS = Object.freeze({ rocAuc: 0.95, f1: 0.9, medianLeadS: 1.0 });
 
 const COLORS = ["#2f6fd6", "#e67e22", "#16a085", "#8e44ad", "#c0392b", "#7f8c8d"];
@@ -41,22 +41,22 @@ function targetsTable(r: EvalReport): string {
   const bestBaselineLead = Math.max(...baselines.map((p) => (Number.isFinite(p.leadTime.medianS) ? p.leadTime.medianS : -Infinity)));
   const beats = baselines.length > 0 && h.f1 > bestBaselineF1 && model.leadTime.medianS > bestBaselineLead;
   const rows = [
-    [`ROC-AUC ≥ ${INTENT_TARGETS.rocAuc}`, f3(h.rocAuc), verdict(h.rocAuc >= INTENT_TARGETS.rocAuc)],
-    [`F1 ≥ ${INTENT_TARGETS.f1}`, `${f3(h.f1)} (95 % ${f3(b.lo)}–${f3(b.hi)})`, verdict(h.f1 >= INTENT_TARGETS.f1)],
-    [`median warning lead ≥ ${INTENT_TARGETS.medianLeadS} s`, `${f3(model.leadTime.medianS)} s`, verdict(model.leadTime.medianS >= INTENT_TARGETS.medianLeadS)],
+    [`ROC-AUC ≥ ${INTENT_TARGETS.rocAuc} at the 1 s head`, f3(h.rocAuc), verdict(h.rocAuc >= INTENT_TARGETS.rocAuc)],
+    [`F1 ≥ ${INTENT_TARGETS.f1} at the 1 s head`, `${f3(h.f1)} (95 % ${f3(b.lo)}–${f3(b.hi)})`, verdict(h.f1 >= INTENT_TARGETS.f1)],
+    [`median warning lead ≥ ${INTENT_TARGETS.medianLeadS} s (P(${r.operatingPoint.warningHorizonS} s) ≥ ${thresholdAt(r.operatingPoint, r.operatingPoint.warningHorizonS)})`, `${f3(model.leadTime.medianS)} s`, verdict(model.leadTime.medianS >= INTENT_TARGETS.medianLeadS)],
     [
       "beats every baseline on F1 and lead",
       baselines.length ? `F1 +${f3(h.f1 - bestBaselineF1)}, lead +${f3(model.leadTime.medianS - bestBaselineLead)} s over the best baseline` : "no baselines",
       verdict(beats),
     ],
   ];
-  return `<table><tr><th>target (1 s head, pre-entry)</th><th>${escapeHtml(model.name)}</th><th></th></tr>${rows
+  return `<table><tr><th>target (held-out, pre-entry)</th><th>${escapeHtml(model.name)}</th><th></th></tr>${rows
     .map(([a, v, ok]) => `<tr><td>${escapeHtml(a)}</td><td>${escapeHtml(v)}</td><td>${ok}</td></tr>`)
     .join("")}</table>`;
 }
 
 function predictorTable(r: EvalReport): string {
-  const head = ["predictor", "AUC pre", "F1 pre (95 %)", "P / R pre", "F1 all", "median lead (p10–p90)", "warned", "false warnings/h", "per-pedestrian F1"];
+  const head = ["predictor", "AUC pre", "F1 pre (95 %)", "P / R pre", "F1 all", "median warning lead (p10–p90)", "warned", "false warnings/h", "per-pedestrian F1"];
   const rows = r.predictors.map((p) => {
     const m = p.horizons["1s"];
     const l = p.leadTime;
@@ -113,7 +113,7 @@ export function renderEvalIntentPage(r: EvalReport): string {
     id: "f1-threshold", title: "F1",
     xLabel: "threshold", yLabel: "F1", xRange: [0, 1], yRange: [0, 1],
     series: series(r, (p) => p.curves.f1ByThreshold),
-    markers: [{ t: r.threshold, label: `operating threshold ${r.threshold}`, kind: "threshold", color: "#555" }],
+    markers: [{ t: thresholdAt(r.operatingPoint, 1), label: `1 s threshold ${thresholdAt(r.operatingPoint, 1)}`, kind: "threshold", color: "#555" }],
     hLines: [{ y: INTENT_TARGETS.f1, label: `target ${INTENT_TARGETS.f1}`, color: "#c0392b" }],
     heightPx: 280,
   });
@@ -136,7 +136,7 @@ export function renderEvalIntentPage(r: EvalReport): string {
   });
   const cmp = r.comparison;
   const comparison = cmp
-    ? `<h2>Against ${escapeHtml(cmp.other)}</h2><p>F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)} (its threshold ${cmp.otherThreshold}), ` +
+    ? `<h2>Against ${escapeHtml(cmp.other)}</h2><p>F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)} (its ${escapeHtml(describeOperatingPoint(cmp.otherOperatingPoint))}), ` +
       `paired difference ${cmp.difference.value >= 0 ? "+" : ""}${f3(cmp.difference.value)}, 95 % ${f3(cmp.difference.lo)} to ${f3(cmp.difference.hi)}: ` +
       `${cmp.difference.lo > 0 ? "better beyond the draw" : cmp.difference.hi < 0 ? "worse beyond the draw" : "within the draw"}.</p>`
     : "";
@@ -154,17 +154,17 @@ export function renderEvalIntentPage(r: EvalReport): string {
 </head>
 <body>
 <h1>Intent evaluation: ${escapeHtml(model.name)}</h1>
-<p class="meta">model ${escapeHtml(r.model)} · threshold ${escapeHtml(r.threshold)} · data: ${escapeHtml(command || "–")}</p>
+<p class="meta">model ${escapeHtml(r.model)} · ${escapeHtml(describeOperatingPoint(r.operatingPoint))} · data: ${escapeHtml(command || "–")}</p>
 <p class="meta">Pre-entry frames: every frame before a pedestrian first steps onto the road, and every frame of one who never does (the anticipation task).</p>
 <h2>Targets</h2>
 ${targetsTable(r)}
-<h2>Predictors (1 s head)</h2>
+<h2>Predictors (frames: 1 s head; warnings: P(${r.operatingPoint.warningHorizonS} s))</h2>
 ${predictorTable(r)}
 <p class="caption">ROC at the 1 s head on pre-entry frames, the first 10 % of the false-positive rate (where an operating point lies).</p>
 ${roc}
-<p class="caption">F1 at the 1 s head on pre-entry frames against the threshold, with the operating threshold (chosen on val) and the target.</p>
+<p class="caption">F1 at the 1 s head on pre-entry frames against the threshold, with the 1 s head's threshold (chosen on val) and the target.</p>
 ${f1}
-<p class="caption">Share of the jaywalkers warned at least this long before they leave the curb (P(1 s) at the threshold); where a curve crosses 0.5 is its median lead.</p>
+<p class="caption">Share of the jaywalkers warned at least this long before they leave the curb (the warning: P(${r.operatingPoint.warningHorizonS} s) at its threshold); where a curve crosses 0.5 is its median lead.</p>
 ${lead}
 <p class="caption">Calibration at the 1 s head on pre-entry frames: observed frequency against the mean predicted probability, 10 bins.</p>
 ${calibration}

@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, quantile, RASTER_SPEC, resolveModelPath,
-  type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, type TimingBin, warningLeadTimeS, warningOnsets,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, describeOperatingPoint, horizonKey, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median,
+  type OperatingPoint, operatingPointOf, quantile, RASTER_SPEC, resolveModelPath, type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, thresholdAt, type TimingBin, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
@@ -28,7 +28,7 @@ export interface EvalOptions {
   model: string;
   /** The kinematic-only GRU (trained with --no-raster); skipped when its card does not exist. */
   kinematicModel?: string;
-  /** Another intent model to compare with, at its own operating threshold: paired F1 difference. */
+  /** Another intent model to compare with, at its own card's operating point: paired F1 difference. */
   compareModel?: string;
   /**
    * The same runs rasterised by the compared model's raster spec (a dataset built by that model's
@@ -36,7 +36,8 @@ export interface EvalOptions {
    */
   compareData?: string;
   out: string;
-  threshold: number;
+  /** How probabilities become decisions (per-head thresholds, the warning head); default: the model card's. */
+  operatingPoint?: OperatingPoint;
   ablation: boolean;
   /** Record the headline numbers in the model card (`quality.evaluations[]`). */
   updateCard?: boolean;
@@ -56,29 +57,30 @@ export const CURVE_THRESHOLDS = Object.freeze(Array.from({ length: 19 }, (_, k) 
 
 export interface PredictorReport {
   name: string;
-  /** Per horizon ("1s"): metrics on frames before the pedestrian first steps onto the road ("preEntry") and on every frame ("all"). */
+  /** Per horizon ("1s", each at its own threshold): metrics on frames before the pedestrian first steps onto the road ("preEntry") and on every frame ("all"). */
   horizons: Record<string, { preEntry: BinaryMetrics; all: BinaryMetrics }>;
-  /** Warning lead time on the decision horizon's probability (1 s). */
+  /** Lead time of the warning (the operating point's warning head at its threshold). */
   leadTime: LeadTime;
-  /** The same for every horizon's probability. */
+  /** The lead of every head's probability at its own threshold. */
   leadTimeByHorizon: LeadTime[];
+  /** Onsets of the warning on pedestrians who never cross. */
   falseWarnings: { nonCrossers: number; hours: number; warnings: number; perHour: number };
   /**
-   * Per pedestrian at the decision horizon: a jaywalker is a hit when a warning is in force at its road
-   * entry (as for lead time); any other pedestrian is a false alarm when warned on any pre-entry frame.
+   * Per pedestrian, by the warning: a jaywalker is a hit when a warning is in force at its road entry
+   * (as for lead time); any other pedestrian is a false alarm when warned on any pre-entry frame.
    */
   pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number };
-  /** Pre-entry frames at the decision horizon per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
+  /** Pre-entry frames at the 1 s head per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
-  /** Pre-entry frames at the decision horizon by time to road entry: timing errors (a little early or late) against who-errors. */
+  /** Pre-entry frames at the 1 s head by time to road entry: timing errors (a little early or late) against who-errors. */
   byTimeToEntry: TimingBin[];
-  /** Pre-entry F1 at the decision horizon with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
+  /** Pre-entry F1 at the 1 s head with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
   earlyTolerantF1: number;
-  /** Pre-entry curves at the decision horizon (the report's plots): ROC, reliability, F1 against threshold. */
+  /** Pre-entry curves at the 1 s head (the report's plots): ROC, reliability, F1 against threshold. */
   curves: { roc: [number, number][]; reliability: ReliabilityBin[]; f1ByThreshold: [number, number][] };
-  /** 95 % interval of the pre-entry F1 at the decision horizon, pedestrians resampled: how far a difference is from the draw. */
+  /** 95 % interval of the pre-entry F1 at the 1 s head, pedestrians resampled: how far a difference is from the draw. */
   preEntryF1Interval: BootstrapInterval;
-  /** TP, FP, FN at the decision horizon of each pedestrian with pre-entry frames, in dataset order (for paired comparisons). */
+  /** TP, FP, FN at the 1 s head of each pedestrian with pre-entry frames, in dataset order (for paired comparisons). */
   preEntryCounts: number[];
 }
 
@@ -88,7 +90,8 @@ export interface ModelComparison {
   other: string;
   /** The dataset the other model was scored on, when not the same as the model's. */
   otherData?: string;
-  otherThreshold: number;
+  /** The other model's operating point (its card's). */
+  otherOperatingPoint: OperatingPoint;
   f1: number;
   otherF1: number;
   difference: BootstrapInterval & { value: number };
@@ -201,23 +204,31 @@ function crosswalkRuleProbs(ds: LoadedDataset): Probs {
   return out;
 }
 
-/** How much earlier than the decision horizon a warning may come and still be forgiven by earlyTolerantF1, s. */
+/** How much earlier than the 1 s head a warning may come and still be forgiven by earlyTolerantF1, s. */
 const EARLY_TOLERANCE_S = 0.5;
 
-export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, threshold: number, decisionHorizonS = 1): PredictorReport {
+/** The head the frame-level targets are set on (F1, ROC-AUC): the timing tables, curves and intervals are of it. */
+export const TARGET_HORIZON_S = 1;
+
+export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op: OperatingPoint): PredictorReport {
   const pre: number[] = [];
   for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
-  const kd = RASTER_SPEC.horizonsS.indexOf(decisionHorizonS);
+  const kf = RASTER_SPEC.horizonsS.indexOf(TARGET_HORIZON_S);
+  const kw = RASTER_SPEC.horizonsS.indexOf(op.warningHorizonS);
+  if (kw < 0) throw new Error(`warning head ${op.warningHorizonS} s is not one of the model's horizons ${RASTER_SPEC.horizonsS.join(", ")} s`);
+  const thresholds = RASTER_SPEC.horizonsS.map((h) => thresholdAt(op, h));
+  const tf = thresholds[kf], tw = thresholds[kw];
   const horizons: PredictorReport["horizons"] = {};
-  let yPre: number[] = [], pPre: number[] = []; // the decision horizon's pre-entry frames, for the timing tables and curves
+  let yPre: number[] = [], pPre: number[] = []; // the 1 s head's pre-entry frames, for the timing tables and curves
   RASTER_SPEC.horizonsS.forEach((h, k) => {
     const yAll = new Uint8Array(ds.n), pAll = new Float32Array(ds.n);
     for (let i = 0; i < ds.n; i++) { yAll[i] = ds.labels[i * H + k]; pAll[i] = probs[i * H + k]; }
     const yH = pre.map((i) => yAll[i]), pH = pre.map((i) => pAll[i]);
-    if (k === kd) [yPre, pPre] = [yH, pH];
-    horizons[`${h}s`] = { preEntry: binaryMetrics(yH, pH, threshold), all: binaryMetrics(yAll, pAll, threshold) };
+    if (k === kf) [yPre, pPre] = [yH, pH];
+    horizons[horizonKey(h)] = { preEntry: binaryMetrics(yH, pH, thresholds[k]), all: binaryMetrics(yAll, pAll, thresholds[k]) };
   });
   const lead = (kd: number): LeadTime => {
+    const threshold = thresholds[kd];
     const leads: number[] = [];
     let jaywalkers = 0;
     for (const s of ds.sequences) {
@@ -244,12 +255,12 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
   for (const s of ds.sequences) {
     if (s.willCross) continue;
     const p: number[] = [];
-    for (let i = s.start; i < s.start + s.length; i++) p.push(probs[i * H + kd]);
+    for (let i = s.start; i < s.start + s.length; i++) p.push(probs[i * H + kw]);
     nonCrossers++;
-    onsets += warningOnsets(p, threshold);
+    onsets += warningOnsets(p, tw);
     hours += s.length / RASTER_SPEC.rateHz / 3600;
   }
-  // Anticipation frames at the decision horizon, per scenario template and per pedestrian.
+  // Anticipation frames at the 1 s head per scenario template and pedestrian; warned pedestrians by the warning.
   const byScenario: PredictorReport["byScenario"] = {};
   let others = 0, falseAlarms = 0;
   const perPedestrian: number[] = []; // TP, FP, FN of each pedestrian with pre-entry frames
@@ -259,10 +270,10 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     for (let i = s.start; i < s.start + s.length; i++) {
       if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
       frames++;
-      const y = ds.labels[i * H + kd] === 1, warn = probs[i * H + kd] >= threshold;
-      warned ||= warn;
-      if (y && warn) tp++;
-      else if (warn) fp++;
+      warned ||= probs[i * H + kw] >= tw;
+      const y = ds.labels[i * H + kf] === 1, positive = probs[i * H + kf] >= tf;
+      if (y && positive) tp++;
+      else if (positive) fp++;
       else if (y) fn++;
     }
     c.tp += tp; c.fp += fp; c.fn += fn;
@@ -274,7 +285,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
   }
   const ttePre = pre.map((i) => ds.meta[i * M + col("time_to_entry_s")]);
   const leadTimeByHorizon = RASTER_SPEC.horizonsS.map((_, k) => lead(k));
-  const leadTime = leadTimeByHorizon[kd];
+  const leadTime = leadTimeByHorizon[kw];
   const hits = leadTime.warned;
   const precision = hits + falseAlarms > 0 ? hits / (hits + falseAlarms) : 0;
   const recall = leadTime.jaywalkers > 0 ? hits / leadTime.jaywalkers : 0;
@@ -285,8 +296,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
     leadTimeByHorizon,
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
     byScenario,
-    byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, threshold),
-    earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, threshold, decisionHorizonS, EARLY_TOLERANCE_S),
+    byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, tf),
+    earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, tf, TARGET_HORIZON_S, EARLY_TOLERANCE_S),
     curves: { roc: rocCurve(yPre, pPre), reliability: reliabilityBins(yPre, pPre), f1ByThreshold: f1ByThreshold(yPre, pPre, CURVE_THRESHOLDS) },
     preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
     preEntryCounts: perPedestrian,
@@ -297,7 +308,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, th
 export interface EvalReport {
   data: unknown;
   model: string;
-  threshold: number;
+  operatingPoint: OperatingPoint;
   predictors: PredictorReport[];
   comparison?: ModelComparison;
   ablation: { channel: string; rocAuc1sPreEntry: number; f11sAll: number; f11sPreEntry: number }[];
@@ -305,7 +316,7 @@ export interface EvalReport {
 
 export function formatEvalTable(r: EvalReport): string {
   const lines: string[] = [];
-  lines.push(`intent evaluation — threshold ${r.threshold}; preEntry = frames before the pedestrian first steps onto the road (anticipation), all = every frame`);
+  lines.push(`intent evaluation — ${describeOperatingPoint(r.operatingPoint)}; preEntry = frames before the pedestrian first steps onto the road (anticipation), all = every frame`);
   lines.push("");
   lines.push(`${"predictor".padEnd(22)} ${"h".padStart(4)} | ${"AUC pre".padStart(7)} ${"F1 pre".padStart(7)} ${"P pre".padStart(7)} ${"R pre".padStart(7)} | ${"AUC all".padStart(7)} ${"F1 all".padStart(7)} ${"ECE all".padStart(7)}`);
   for (const p of r.predictors) {
@@ -319,7 +330,7 @@ export function formatEvalTable(r: EvalReport): string {
     lines.push(`${p.name.padEnd(22)} F1@1s pre-entry ${f3(p.horizons["1s"].preEntry.f1)}, 95 % interval ${f3(b.lo)}–${f3(b.hi)} (std ${f3(b.std)}; ${b.resamples} resamples of the pedestrians)`);
   }
   lines.push("");
-  lines.push(`${"predictor".padEnd(22)} | lead time @1 s (median, p10, p90) | warned/jaywalkers | false warnings/h (non-crossers) | per pedestrian F1 (false alarms/others) | median lead per horizon`);
+  lines.push(`${"predictor".padEnd(22)} | warning lead @${r.operatingPoint.warningHorizonS} s (median, p10, p90) | warned/jaywalkers | false warnings/h (non-crossers) | per pedestrian F1 (false alarms/others) | median lead per head`);
   for (const p of r.predictors) {
     const l = p.leadTime;
     lines.push(`${p.name.padEnd(22)} | ${f3(l.medianS)} s, ${f3(l.p10S)} s, ${f3(l.p90S)} s`.padEnd(60) + `| ${l.warned}/${l.jaywalkers}`.padEnd(20) + `| ${f3(p.falseWarnings.perHour)} (${p.falseWarnings.warnings} in ${f3(p.falseWarnings.hours)} h)`.padEnd(33) +
@@ -348,7 +359,7 @@ export function formatEvalTable(r: EvalReport): string {
   const cmp = r.comparison;
   if (cmp) {
     lines.push("");
-    lines.push(`${cmp.model} against ${cmp.other} (its threshold ${cmp.otherThreshold}${cmp.otherData ? `, on ${cmp.otherData}` : ""}), same pedestrians: F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)}, ` +
+    lines.push(`${cmp.model} against ${cmp.other} (its ${describeOperatingPoint(cmp.otherOperatingPoint)}${cmp.otherData ? `, on ${cmp.otherData}` : ""}), same pedestrians: F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)}, ` +
       `difference ${cmp.difference.value >= 0 ? "+" : ""}${f3(cmp.difference.value)}, paired 95 % interval ${f3(cmp.difference.lo)} to ${f3(cmp.difference.hi)}` +
       (cmp.difference.lo > 0 ? " (better beyond the draw)" : cmp.difference.hi < 0 ? " (worse beyond the draw)" : " (within the draw)"));
   }
@@ -371,15 +382,16 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   const ds = readCurrentDataset(dataDir);
   const predictors: PredictorReport[] = [];
   const model = await loadIntentGraph(resolveModelPath(opts.model), "full", 2);
+  const op = opts.operatingPoint ?? operatingPointOf(model.card, opts.model);
   const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
-  predictors.push(scorePredictor(model.card.model, ds, intentProbs, opts.threshold));
+  predictors.push(scorePredictor(model.card.model, ds, intentProbs, op));
   if (opts.kinematicModel) {
     const kin = await loadIntentGraph(resolveModelPath(opts.kinematicModel), "full", 2).catch((e: Error) => {
       if (!opts.quiet) console.error(`skipping the kinematic GRU baseline: ${e.message}`);
       return undefined;
     });
     if (kin) {
-      predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), opts.threshold));
+      predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), op));
       await kin.session.release();
     }
   }
@@ -388,29 +400,29 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     const otherDs = opts.compareData ? readDataset(resolve(opts.compareData)) : ds;
     if (otherDs !== ds) checkSameRuns(ds, otherDs, dataDir, resolve(opts.compareData!));
     const other = await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2, otherDs.header.spec);
-    const otherThreshold = other.card.operatingThreshold?.value ?? opts.threshold;
-    const o = scorePredictor(other.card.model, otherDs, await runFullGraph(other.session, other.card.usesRaster, otherDs), otherThreshold);
+    const otherOperatingPoint = operatingPointOf(other.card, opts.compareModel);
+    const o = scorePredictor(other.card.model, otherDs, await runFullGraph(other.session, other.card.usesRaster, otherDs), otherOperatingPoint);
     await other.session.release();
     const m = predictors[0];
     const f1 = m.horizons["1s"].preEntry.f1, otherF1 = o.horizons["1s"].preEntry.f1;
     comparison = {
-      model: opts.model, other: opts.compareModel, otherData: opts.compareData, otherThreshold, f1, otherF1,
+      model: opts.model, other: opts.compareModel, otherData: opts.compareData, otherOperatingPoint, f1, otherF1,
       difference: { value: f1 - otherF1, ...pairedBootstrapF1Difference(m.preEntryCounts, o.preEntryCounts) },
     };
   }
-  predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), opts.threshold));
-  predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), opts.threshold));
+  predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), op));
+  predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), op));
   const ablation: EvalReport["ablation"] = [];
   if (opts.ablation && model.card.usesRaster) {
     for (let c = 0; c < RASTER_SPEC.channels.length; c++) {
-      const r = scorePredictor("ablation", ds, await runFullGraph(model.session, true, ds, c), opts.threshold);
+      const r = scorePredictor("ablation", ds, await runFullGraph(model.session, true, ds, c), op);
       ablation.push({ channel: `-${RASTER_SPEC.channels[c]}`, rocAuc1sPreEntry: r.horizons["1s"].preEntry.rocAuc, f11sPreEntry: r.horizons["1s"].preEntry.f1, f11sAll: r.horizons["1s"].all.f1 });
     }
     const base = predictors[0].horizons["1s"];
     ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
   }
   await model.session.release();
-  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, threshold: opts.threshold, predictors, comparison, ablation };
+  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation };
   writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
   writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
   writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));
@@ -447,7 +459,7 @@ function recordInCard(cardPath: string, r: EvalReport): void {
   const entry = {
     by: "curb eval intent",
     data: manifest,
-    threshold: r.threshold,
+    operatingPoint: r.operatingPoint,
     predictors: r.predictors.map((p) => ({
       name: p.name,
       rocAuc: Object.fromEntries(Object.entries(p.horizons).map(([h, m]) => [h, { preEntry: m.preEntry.rocAuc, all: m.all.rocAuc }])),

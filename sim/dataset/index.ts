@@ -5,5 +5,5 @@ export * from "./datasetFiles.ts";
 export * from "./buildDataset.ts";
 export * from "./evaluateIntent.ts";
 export * from "./detectionDataset.ts";
-export * from "./chooseThreshold.ts";
+export * from "./chooseOperatingPoint.ts";
 export * from "./evalIntentPage.ts";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InProcessBus, msg } from "../../../bus/index.ts";
-import { IntentModelError, IntentPredictor, loadIntentGraph, PROJECT_ROOT, RASTER_SPEC, readIntentCard, settleAsyncWork, startPredictionNode } from "../../../prediction/index.ts";
+import { IntentModelError, IntentPredictor, loadIntentGraph, PROJECT_ROOT, RASTER_SPEC, readIntentCard, settleAsyncWork, startPredictionNode, thresholdAt } from "../../../prediction/index.ts";
 import { collectRun } from "../../../sim/dataset/index.ts";
 import { loadStackParams, runClosedLoop } from "../../../sim/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
@@ -25,12 +25,14 @@ describe.skipIf(!hasShippedModel)("IntentPredictor with the shipped model (model
     for (const g of [card.graphs.full, card.graphs.step]) expect(statSync(join(dirname(SHIPPED_CARD), g.file)).size).toBeLessThan(2_000_000);
   });
 
-  it("the intent stack config runs the model at the operating threshold its card chose on validation data", () => {
+  it("the intent stack config warns as the operating point its card chose on validation data", () => {
     const card = readIntentCard(SHIPPED_CARD);
     const stack = loadStackParams(join(PROJECT_ROOT, "prediction/intent/intent-stack.yaml"));
-    expect(card.operatingThreshold?.chosenOn).toBe("val");
+    const op = card.operatingPoint!;
+    expect(op.chosenOn).toBe("val");
     expect(stack.prediction?.predictor).toBe("intent_cnn_gru");
-    expect(stack.prediction?.decisionThreshold).toBe(card.operatingThreshold?.value);
+    expect(stack.prediction?.decisionHorizonS).toBe(op.warningHorizonS);
+    expect(stack.prediction?.decisionThreshold).toBe(thresholdAt(op, op.warningHorizonS));
   });
 
   it("streaming over a sequence equals the full-sequence graph within 1e-4", async () => {

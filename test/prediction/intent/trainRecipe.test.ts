@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { IntentPredictor, readIntentCard, trainIntent, trainingUnavailable } from "../../../prediction/index.ts";
+import { checkOperatingPoint, IntentPredictor, RASTER_SPEC, readIntentCard, trainIntent, trainingUnavailable } from "../../../prediction/index.ts";
 import { buildDataset, collectRun } from "../../../sim/dataset/index.ts";
 import { runClosedLoop } from "../../../sim/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
@@ -34,10 +34,12 @@ describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", 
     const cardPath = join(dir, "m", "intent.card.json");
     const card = readIntentCard(cardPath); // throws on any mismatch with the rasteriser
     expect(card.training).toBeDefined();
-    // The operating threshold is chosen on validation data and recorded with the model.
-    expect(card.operatingThreshold?.value).toBeGreaterThanOrEqual(0.2);
-    expect(card.operatingThreshold?.value).toBeLessThanOrEqual(0.6);
-    expect(card.operatingThreshold?.chosenOn).toBe("val");
+    // A threshold per head is chosen on validation data and recorded with the model, the warning at the 1 s head.
+    const op = card.operatingPoint!;
+    expect(Object.keys(op.thresholds)).toEqual(RASTER_SPEC.horizonsS.map((h) => `${h}s`));
+    for (const t of Object.values(op.thresholds)) expect(t >= 0.2 && t <= 0.6).toBe(true);
+    expect(op).toMatchObject({ warningHorizonS: 1, chosenOn: "val" });
+    expect(() => checkOperatingPoint(op)).not.toThrow();
     // Half the training windows are seen mirrored (left-hand traffic); the card says so.
     expect(card.training?.mirror).toBe(true);
     expect(statSync(model).size).toBeLessThan(2_000_000);

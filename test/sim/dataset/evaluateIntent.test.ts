@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, RASTER_SPEC, readIntentCard } from "../../../prediction/index.ts";
+import { operatingPointOf, PROJECT_ROOT, RASTER_SPEC, readIntentCard, uniformOperatingPoint } from "../../../prediction/index.ts";
 import { buildDataset, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, renderEvalIntentPage, scorePredictor } from "../../../sim/dataset/index.ts";
 
 const card = join(PROJECT_ROOT, "models/intent.card.json");
@@ -16,7 +16,7 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     await buildDataset({ suite: "default", variants: 1, seedBase: 5000, variation: "suite", out: data, quiet: true, scenarios: ["jaywalk-clear-view", "walk-along-curb", "hesitating-pedestrian"] });
     const report = await evaluateIntent({
       data, suite: "default", variants: 1, seedBase: 5000, variation: "suite", model: card, kinematicModel: "models/does-not-exist.card.json", compareModel: card,
-      out: join(dir, "eval"), threshold: readIntentCard(card).operatingThreshold?.value ?? 0.5, ablation: true, quiet: true,
+      out: join(dir, "eval"), ablation: true, quiet: true,
     });
     const names = report.predictors.map((p) => p.name);
     expect(names).toEqual(["intent_cnn_gru", "cv_curb_rule", "crosswalk_rule"]); // the missing kinematic card is skipped
@@ -30,7 +30,9 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     for (const n of names) expect(html).toContain(`<td>${n}</td>`);
     expect(html).toContain("<td>-history</td>");
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
-    // Compared with itself (at its card's operating threshold, the one used above): paired, the difference is 0 on every resample.
+    // The card's operating point by default.
+    expect(report.operatingPoint).toEqual(operatingPointOf(readIntentCard(card)));
+    // Compared with itself (at its card's operating point, the one used above): paired, the difference is 0 on every resample.
     expect(report.comparison?.difference).toMatchObject({ value: 0, lo: 0, hi: 0 });
     expect(formatEvalTable(report)).toContain("within the draw");
     // The walker and the hesitator never cross: the curb rule warns on the hesitator, the model should not.
@@ -53,7 +55,7 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     writeFileSync(join(oldModel, "intent.card.json"), JSON.stringify({ ...cardJson, rasterSpec: { ...cardJson.rasterSpec, version: 0 } }));
     const base = {
       data, suite: "default", variants: 1, seedBase: 5000, variation: "suite" as const, model: card, compareModel: join(oldModel, "intent.card.json"),
-      out: join(dir, "eval-old"), threshold: readIntentCard(card).operatingThreshold?.value ?? 0.5, ablation: false, quiet: true,
+      out: join(dir, "eval-old"), ablation: false, quiet: true,
     };
     // Without its own data the old card is refused against this checkout's rasteriser.
     await expect(evaluateIntent(base)).rejects.toThrow(/raster spec version: card 0/);
@@ -75,6 +77,7 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
 });
 
 describe("scorePredictor", () => {
+  const at05 = uniformOperatingPoint(0.5);
   // Two 10 Hz sequences of 20 frames: a jaywalker entering the road at t = 1.5 s, a walker who never does.
   function synthetic(jayProbs: number[], walkerProbs: number[]) {
     const H = RASTER_SPEC.horizonsS.length;
@@ -107,7 +110,7 @@ describe("scorePredictor", () => {
     const jay = Array.from({ length: 20 }, (_, k) => (k >= 8 ? 0.9 : 0.1));
     const walker = Array.from({ length: 20 }, (_, k) => (k === 12 ? 0.6 : 0.1));
     const { ds, probs } = synthetic(jay, walker);
-    const r = scorePredictor("test", ds, probs, 0.5);
+    const r = scorePredictor("test", ds, probs, at05);
     expect(r.leadTime.medianS).toBeCloseTo(0.7, 5);
     expect(r.pedestrians).toMatchObject({ jaywalkers: 1, hits: 1, others: 1, falseAlarms: 1, precision: 0.5, recall: 1 });
     expect(r.pedestrians.f1).toBeCloseTo(2 / 3, 6);
@@ -121,15 +124,42 @@ describe("scorePredictor", () => {
     expect(r.preEntryF1Interval.hi).toBeCloseTo(28 / 34, 6);
     // A quiet walker and a jaywalker never warned: no hits, no false alarms.
     const quiet = synthetic(jay.map(() => 0.1), walker.map(() => 0.1));
-    const none = scorePredictor("test", quiet.ds, quiet.probs, 0.5);
+    const none = scorePredictor("test", quiet.ds, quiet.probs, at05);
     expect(none.pedestrians).toMatchObject({ hits: 0, falseAlarms: 0, precision: 0, recall: 0, f1: 0 });
+  });
+
+  it("scores each head at its own threshold and takes lead, false warnings and warned pedestrians from the warning head", () => {
+    // The jaywalker's probability climbs 0.05 a frame; the walker reads 0.4 once.
+    const jay = Array.from({ length: 20 }, (_, k) => k / 20);
+    const walker = Array.from({ length: 20 }, (_, k) => (k === 12 ? 0.4 : 0.1));
+    const { ds, probs } = synthetic(jay, walker);
+    const uniform = scorePredictor("test", ds, probs, at05);
+    const op = { thresholds: { ...at05.thresholds, "1.5s": 0.32 }, warningHorizonS: 1.5 };
+    const r = scorePredictor("test", ds, probs, op);
+    // The 1 s head and everything of its frames are unchanged.
+    expect(r.horizons["1s"]).toEqual(uniform.horizons["1s"]);
+    expect(r.byScenario).toEqual(uniform.byScenario);
+    expect(r.byScenario.s.fp).toBe(0);
+    expect(r.preEntryCounts).toEqual(uniform.preEntryCounts);
+    // The 1.5 s head at 0.32: warned from k = 7 (0.8 s before the entry), and the walker's 0.4 is a warning.
+    expect(r.horizons["1.5s"].preEntry).not.toEqual(uniform.horizons["1.5s"].preEntry);
+    expect(r.leadTime.horizonS).toBe(1.5);
+    expect(r.leadTime.medianS).toBeCloseTo(0.8, 5);
+    expect(uniform.leadTime.medianS).toBeCloseTo(0.5, 5);
+    expect(r.falseWarnings.warnings).toBe(1);
+    expect(uniform.falseWarnings.warnings).toBe(0);
+    expect(r.pedestrians).toMatchObject({ hits: 1, falseAlarms: 1 });
+    expect(r.leadTimeByHorizon.map((l) => l.threshold)).toEqual([0.5, 0.5, 0.32, 0.5]);
+    expect(formatEvalTable({ data: {}, model: "m", operatingPoint: op, predictors: [r], ablation: [] })).toContain("warning P(1.5 s) ≥ 0.32");
+    expect(() => scorePredictor("test", ds, probs, { ...op, warningHorizonS: 3 })).toThrow(/warning head 3 s is not one of/);
+    expect(() => scorePredictor("test", ds, probs, { thresholds: { "1s": 0.5 }, warningHorizonS: 1 })).toThrow(/no threshold for the 0.5 s head/);
   });
 
   it("tells early warnings (right pedestrian, a little early) from misses and false alarms, by time to entry", () => {
     // Jaywalker warned from t = 0.2 s: 1.3 s before its entry, so its frames 1.3, 1.2 and 1.1 s out are false positives at the 1 s head.
     const jay = Array.from({ length: 20 }, (_, k) => (k >= 2 ? 0.9 : 0.1));
     const { ds, probs } = synthetic(jay, jay.map(() => 0.1));
-    const r = scorePredictor("test", ds, probs, 0.5);
+    const r = scorePredictor("test", ds, probs, at05);
     const at = (toS: number) => r.byTimeToEntry.find((b) => b.toS === toS);
     expect(at(0.5)).toMatchObject({ tp: 5, fp: 0, fn: 0 });
     expect(at(1)).toMatchObject({ tp: 5, fp: 0, fn: 0 });
@@ -137,7 +167,7 @@ describe("scorePredictor", () => {
     expect(r.byTimeToEntry.find((b) => b.never)).toMatchObject({ tp: 0, fp: 0, fn: 0, tn: 20 });
     expect(r.horizons["1s"].preEntry.f1).toBeCloseTo(20 / 23, 6);
     expect(r.earlyTolerantF1).toBe(1);
-    expect(formatEvalTable({ data: {}, model: "m", threshold: 0.5, predictors: [r], ablation: [] })).toMatch(/1–1\.5 s +\| +0 +3 +0 +2\n/);
+    expect(formatEvalTable({ data: {}, model: "m", operatingPoint: at05, predictors: [r], ablation: [] })).toMatch(/1–1\.5 s +\| +0 +3 +0 +2\n/);
     // The curves: ROC from (0, 0) to (1, 1); F1 against threshold at the report's grid; every warned jaywalker's lead.
     expect(r.curves.roc[0]).toEqual([0, 0]);
     expect(r.curves.roc[r.curves.roc.length - 1]).toEqual([1, 1]);
@@ -149,9 +179,9 @@ describe("scorePredictor", () => {
   it("the page says which targets are met, against the baselines, and escapes names", () => {
     const jay = Array.from({ length: 20 }, (_, k) => (k >= 2 ? 0.9 : 0.1));
     const { ds, probs } = synthetic(jay, jay.map(() => 0.1));
-    const model = scorePredictor("model<1>", ds, probs, 0.5);
-    const late = scorePredictor("late rule", ds, probs.map((p, i) => (i >= 9 * 4 ? p : 0.1)), 0.5);
-    const html = renderEvalIntentPage({ data: { manifest: { command: "curb dataset --suite test" } }, model: "m.card.json", threshold: 0.5, predictors: [model, late], ablation: [] });
+    const model = scorePredictor("model<1>", ds, probs, at05);
+    const late = scorePredictor("late rule", ds, probs.map((p, i) => (i >= 9 * 4 ? p : 0.1)), at05);
+    const html = renderEvalIntentPage({ data: { manifest: { command: "curb dataset --suite test" } }, model: "m.card.json", operatingPoint: at05, predictors: [model, late], ablation: [] });
     expect(html).toContain("model&lt;1&gt;");
     expect(html).not.toContain("model<1>");
     // The model: F1 20/23 < 0.9, lead 1.3 s ≥ 1 s; the late rule warns from 0.6 s out (F1 12/16, lead 0.6 s), beaten on both.
@@ -160,6 +190,6 @@ describe("scorePredictor", () => {
     expect(row("median warning lead")).toContain(">met<");
     expect(row("beats every baseline")).toContain(">met<");
     expect(late.horizons["1s"].preEntry.f1).toBeCloseTo(12 / 16, 6);
-    expect(() => renderEvalIntentPage({ data: {}, model: "m", threshold: 0.5, predictors: [], ablation: [] })).toThrow(/no predictors/);
+    expect(() => renderEvalIntentPage({ data: {}, model: "m", operatingPoint: at05, predictors: [], ablation: [] })).toThrow(/no predictors/);
   });
 });
