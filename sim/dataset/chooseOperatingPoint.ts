@@ -5,7 +5,7 @@
 // most precise warning that is still in time. The probabilities are computed once; each threshold
 // and head is only rescored.
 import { resolve } from "node:path";
-import { horizonKey, loadIntentGraph, type OperatingPoint, RASTER_SPEC, resolveModelPath, uniformOperatingPoint } from "../../prediction/index.ts";
+import { describeOperatingPoint, horizonKey, loadIntentGraph, type OperatingPoint, RASTER_SPEC, resolveModelPath, uniformOperatingPoint } from "../../prediction/index.ts";
 import { readCurrentDataset } from "./datasetFiles.ts";
 import { runFullGraph, scorePredictor } from "./evaluateIntent.ts";
 import { editCardFile, f3 } from "./reportFiles.ts";
@@ -41,7 +41,7 @@ export interface OperatingPointChoice extends OperatingPoint {
 const better = (a: ThresholdRow, b: ThresholdRow) => a.f1 > b.f1 || (a.f1 === b.f1 && Math.abs(a.threshold - 0.5) < Math.abs(b.threshold - 0.5));
 
 /** Picks from measured rows: per head the best F1 (ties: nearest 0.5); the warning, the shortest head whose lead there is ≥ minLeadS (none ⇒ the longest lead). */
-export function pickOperatingPoint(rows: readonly ThresholdRow[], minLeadS: number): OperatingPoint & { leadMet: boolean; chosen: ThresholdRow[] } {
+export function pickOperatingPoint(rows: readonly ThresholdRow[], minLeadS: number): OperatingPoint & { leadMet: boolean } {
   const heads = [...new Set(rows.map((r) => r.horizonS))].sort((a, b) => a - b);
   if (heads.length === 0) throw new Error("no thresholds to choose from");
   const chosen = heads.map((h) => rows.filter((r) => r.horizonS === h).reduce((b, r) => (better(r, b) ? r : b)));
@@ -51,7 +51,6 @@ export function pickOperatingPoint(rows: readonly ThresholdRow[], minLeadS: numb
     thresholds: Object.fromEntries(chosen.map((r) => [horizonKey(r.horizonS), r.threshold])),
     warningHorizonS: (inTime ?? longest).horizonS,
     leadMet: inTime !== undefined,
-    chosen,
   };
 }
 
@@ -104,7 +103,7 @@ export function formatOperatingPointTable(c: OperatingPointChoice): string {
     const mark = c.thresholds[horizonKey(r.horizonS)] === r.threshold ? (r.horizonS === c.warningHorizonS ? "▶ " : "· ") : "  ";
     lines.push(`${`${r.horizonS}s`.padStart(4)} | ${mark}${r.threshold.toFixed(2)}    | ${f3(r.f1)}  | ${f3(r.precision)} | ${f3(r.recall)} |     ${f3(r.medianLeadS)} s | ${`${r.warned}/${r.jaywalkers}`.padStart(7)} | ${f3(r.falseWarningsPerHour)}`);
   }
-  lines.push(`thresholds (·, ▶): ${Object.entries(c.thresholds).map(([h, t]) => `${h} ${t}`).join(", ")}; warning (▶) P(${c.warningHorizonS} s) ≥ ${c.thresholds[horizonKey(c.warningHorizonS)]}`);
+  lines.push(`${describeOperatingPoint(c)} (·: each head's threshold, ▶: the warning)`);
   lines.push(`(${c.rule})` + (c.leadMet ? "" : `: no head gives a median lead of ${c.minLeadS} s at its threshold, so the lead is short`));
   return lines.join("\n") + "\n";
 }

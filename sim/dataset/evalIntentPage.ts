@@ -109,11 +109,12 @@ export function renderEvalIntentPage(r: EvalReport): string {
     xLabel: "false-positive rate", yLabel: "true-positive rate", xRange: [0, 0.1], yRange: [0, 1],
     series: series(r, (p) => p.curves.roc), heightPx: 300,
   });
+  const threshold1s = thresholdAt(r.operatingPoint, 1);
   const f1 = renderTimePlot({
     id: "f1-threshold", title: "F1",
     xLabel: "threshold", yLabel: "F1", xRange: [0, 1], yRange: [0, 1],
     series: series(r, (p) => p.curves.f1ByThreshold),
-    markers: [{ t: thresholdAt(r.operatingPoint, 1), label: `1 s threshold ${thresholdAt(r.operatingPoint, 1)}`, kind: "threshold", color: "#555" }],
+    markers: [{ t: threshold1s, label: `1 s threshold ${threshold1s}`, kind: "threshold", color: "#555" }],
     hLines: [{ y: INTENT_TARGETS.f1, label: `target ${INTENT_TARGETS.f1}`, color: "#c0392b" }],
     heightPx: 280,
   });

@@ -8,7 +8,7 @@ import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
   binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, describeOperatingPoint, horizonKey, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median,
-  type OperatingPoint, operatingPointOf, quantile, RASTER_SPEC, resolveModelPath, type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, thresholdAt, type TimingBin, warningLeadTimeS, warningOnsets,
+  checkOperatingPoint, type OperatingPoint, operatingPointOf, quantile, RASTER_SPEC, resolveModelPath, type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, thresholdAt, type TimingBin, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
@@ -214,8 +214,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   const pre: number[] = [];
   for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
   const kf = RASTER_SPEC.horizonsS.indexOf(TARGET_HORIZON_S);
+  checkOperatingPoint(op);
   const kw = RASTER_SPEC.horizonsS.indexOf(op.warningHorizonS);
-  if (kw < 0) throw new Error(`warning head ${op.warningHorizonS} s is not one of the model's horizons ${RASTER_SPEC.horizonsS.join(", ")} s`);
   const thresholds = RASTER_SPEC.horizonsS.map((h) => thresholdAt(op, h));
   const tf = thresholds[kf], tw = thresholds[kw];
   const horizons: PredictorReport["horizons"] = {};

@@ -69,7 +69,7 @@ describe.skipIf(!existsSync(card))("curb tune intent", () => {
     // The evaluation then scores at the card's operating point.
     const byCard = await evaluateIntent({ data, suite: "default", variants: 1, seedBase: 1, variation: "suite", model: join(model, "intent.card.json"), out: join(dir, "eval-card"), ablation: false, quiet: true });
     expect(byCard.operatingPoint).toMatchObject({ thresholds: c.thresholds, warningHorizonS: c.warningHorizonS });
-    expect(formatOperatingPointTable(c)).toContain(`warning (▶) P(${c.warningHorizonS} s)`);
+    expect(formatOperatingPointTable(c)).toContain(`warning P(${c.warningHorizonS} s) ≥ ${c.thresholds[`${c.warningHorizonS}s`]} (·: each head's threshold, ▶: the warning)`);
   });
 
   it("refuses data drawn by another raster spec", async () => {

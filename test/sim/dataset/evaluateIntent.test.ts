@@ -152,7 +152,7 @@ describe("scorePredictor", () => {
     expect(r.leadTimeByHorizon.map((l) => l.threshold)).toEqual([0.5, 0.5, 0.32, 0.5]);
     expect(formatEvalTable({ data: {}, model: "m", operatingPoint: op, predictors: [r], ablation: [] })).toContain("warning P(1.5 s) ≥ 0.32");
     expect(() => scorePredictor("test", ds, probs, { ...op, warningHorizonS: 3 })).toThrow(/warning head 3 s is not one of/);
-    expect(() => scorePredictor("test", ds, probs, { thresholds: { "1s": 0.5 }, warningHorizonS: 1 })).toThrow(/no threshold for the 0.5 s head/);
+    expect(() => scorePredictor("test", ds, probs, { thresholds: { "1s": 0.5 }, warningHorizonS: 1 })).toThrow(/threshold for 0.5s is undefined, not a probability/);
   });
 
   it("tells early warnings (right pedestrian, a little early) from misses and false alarms, by time to entry", () => {
