@@ -3,8 +3,10 @@
 // errors are. Inline SVG and CSS only, like the scenario reports.
 import { escapeHtml } from "../report/escapeHtml.ts";
 import { type PlotSeries, renderTimePlot } from "../report/svgPlot.ts";
-import { describeOperatingPoint, thresholdAt, type TimingBin } from "../../prediction/index.ts";
-import type { EvalReport, PredictorReport } from "./evaluateIntent.ts";
+import { describeOperatingPoint, horizonKey, type ProbabilityBin, RASTER_SPEC, thresholdAt, type TimingBin } from "../../prediction/index.ts";
+import { RASTER_CHANNEL_COLORS, renderBevRasterSvg } from "../report/bevRasterPicture.ts";
+import { type EvalReport, type PredictorReport, TARGET_HORIZON_S } from "./evaluateIntent.ts";
+import type { IntentExample } from "./intentExamples.ts";
 import { f3 } from "./reportFiles.ts";
 
 /** The must-show targets on the held-out test suite: ROC-AUC and F1 at the 1 s head on pre-entry frames, the warning's median lead. */
@@ -19,6 +21,8 @@ table { border-collapse: collapse; margin: 8px 0; } th, td { border: 1px solid #
 th:first-child, td:first-child { text-align: left; } th { background: #f4f4f4; }
 .meta { color: #666; margin: 2px 0; } .caption { margin: 18px 0 0; color: #444; } .met { color: #1e8449; font-weight: 600; } .unmet { color: #c0392b; font-weight: 600; }
 .bar { display: inline-block; height: 10px; vertical-align: middle; } .bar.tp { background: #2f6fd6; } .bar.fp { background: #e67e22; } .bar.fn { background: #c0392b; }
+.example { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 8px; margin: 6px 0 14px; } .example .plot { margin: 0; }
+.swatch { display: inline-block; width: 12px; height: 12px; vertical-align: middle; border: 1px solid #999; margin: 0 3px 0 10px; }
 .plot { display: block; margin: 10px 0; } .plot-title { font-weight: 600; font-size: 13px; } .tick { font-size: 11px; fill: #444; } .axis-label { font-size: 12px; fill: #333; }
 `;
 
@@ -92,6 +96,67 @@ function timingTable(p: PredictorReport): string {
   return `<table><tr><th>time to road entry</th><th>TP</th><th>FP</th><th>FN</th><th>TN</th><th style="text-align:left"><span class="bar tp" style="width:10px"></span> TP <span class="bar fp" style="width:10px"></span> FP <span class="bar fn" style="width:10px"></span> FN</th></tr>${rows.join("")}</table>`;
 }
 
+/**
+ * How long before the entry a statistic of the probability reaches the threshold and stays there up to
+ * the entry (the centre of the farthest such bin), s; NaN when it is below at the last bin.
+ */
+export function stayAboveFromS(bins: readonly ProbabilityBin[], stat: "p10" | "median" | "p90", threshold: number): number {
+  let from = NaN;
+  for (const b of bins) {
+    if (b.frames === 0) continue;
+    if (!(b[stat] >= threshold)) break;
+    from = (b.fromS + b.toS) / 2;
+  }
+  return from;
+}
+
+function beforeEntryPlot(r: EvalReport, threshold: number): string {
+  const model = r.predictors[0];
+  const points = (p: PredictorReport, stat: "p10" | "median" | "p90") =>
+    p.beforeEntry.filter((b) => b.frames > 0).map((b) => [-(b.fromS + b.toS) / 2, b[stat]] as const).reverse();
+  return renderTimePlot({
+    id: "before-entry", title: "P(1 s)",
+    xLabel: "time relative to the road entry [s]", yLabel: "P(jaywalk within 1 s)", xRange: [-3, 0], yRange: [0, 1],
+    series: [
+      { label: "label", color: "#999", points: [[-3, 0], [-TARGET_HORIZON_S, 0], [-TARGET_HORIZON_S, 1], [0, 1]] },
+      { label: "p10", color: COLORS[0], dash: "3 3", points: points(model, "p10") },
+      { label: "p90", color: COLORS[0], dash: "3 3", points: points(model, "p90") },
+      ...series(r, (p) => points(p, "median")),
+    ],
+    hLines: [{ y: threshold, label: `1 s threshold ${threshold}`, color: "#555" }],
+    heightPx: 300,
+  });
+}
+
+const HEAD_COLORS = ["#16a085", "#2f6fd6", "#e67e22", "#8e44ad"];
+
+function examplesSection(examples: readonly IntentExample[], threshold1s: number): string {
+  if (examples.length === 0) return "";
+  const legend = Object.entries(RASTER_CHANNEL_COLORS)
+    .map(([name, [r, g, b]]) => `<span class="swatch" style="background:rgb(${r},${g},${b})"></span>${escapeHtml(name)}`)
+    .join("");
+  const rows = examples.map((e, k) => {
+    const rasters = e.rasters
+      .map((x) => renderBevRasterSvg(x.png, `${x.timeToEntryS.toFixed(1)} s before · P(1 s) ${x.probabilities[1].toFixed(2)}`))
+      .join("");
+    const timeline = renderTimePlot({
+      id: `example-${k}`, title: "",
+      xLabel: "time relative to the road entry [s]", yLabel: "probability", yRange: [0, 1],
+      xRange: [Math.min(-1, ...e.timeline.map((f) => f.tS)), Math.max(0.5, ...e.timeline.map((f) => f.tS))],
+      series: RASTER_SPEC.horizonsS.map((h, j) => ({
+        label: `P(${horizonKey(h)})`, color: HEAD_COLORS[j % HEAD_COLORS.length], points: e.timeline.map((f) => [f.tS, f.probabilities[j]] as const),
+      })),
+      markers: [{ t: 0, label: "steps off", kind: "entry", color: "#c0392b" }],
+      hLines: [{ y: threshold1s, label: `1 s threshold`, color: "#555" }],
+      widthPx: 470, heightPx: 196,
+    });
+    return `<p class="caption">${escapeHtml(`${e.scenario}, track ${e.trackId}`)}</p><div class="example">${rasters}${timeline}</div>`;
+  });
+  return `<h2>What the model sees</h2>
+<p class="meta">The first jaywalker of each scenario template: its raster (12.8 m around the pedestrian, the white marker; up is where it walks, or the road when it stands) 2, 1 and 0.5 s before it steps off, and every head's probability around the step-off. Channels:${legend}</p>
+${rows.join("\n")}`;
+}
+
 function templateTable(p: PredictorReport): string {
   const rows = Object.entries(p.byScenario)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -135,6 +200,11 @@ export function renderEvalIntentPage(r: EvalReport): string {
     ],
     heightPx: 300,
   });
+  const beforeEntry = beforeEntryPlot(r, threshold1s);
+  const cross = (stat: "p10" | "median" | "p90") => {
+    const t = stayAboveFromS(model.beforeEntry, stat, threshold1s);
+    return Number.isFinite(t) ? `${t.toFixed(2)} s` : "never";
+  };
   const cmp = r.comparison;
   const comparison = cmp
     ? `<h2>Against ${escapeHtml(cmp.other)}</h2><p>F1@1s pre-entry ${f3(cmp.f1)} vs ${f3(cmp.otherF1)} (its ${escapeHtml(describeOperatingPoint(cmp.otherOperatingPoint))}), ` +
@@ -172,8 +242,12 @@ ${calibration}
 <h2>Where ${escapeHtml(model.name)}'s errors are</h2>
 <p class="meta">Pre-entry frames at the 1 s head by time to road entry: a false positive 1–1.5 s out is a jaywalker warned early, a miss 0.5–1 s out one warned late, a false positive on someone who never jaywalks a wrong pedestrian.
 Forgiving warnings up to 0.5 s early, F1 would read ${r.predictors.map((p) => `${escapeHtml(p.name)} ${f3(p.earlyTolerantF1)}`).join(", ")} (a diagnostic, not the target).</p>
+<p class="caption">The 1 s head's probability over the jaywalkers' last 3 s before they step off (per 0.1 s: the median of every predictor, the 10th and 90th percentiles of ${escapeHtml(model.name)} dashed), against the label (jaywalks within 1 s) and the threshold.
+For ${escapeHtml(model.name)} the median stays above the threshold from ${cross("median")} before the entry, the 90th percentile from ${cross("p90")}, the 10th from ${cross("p10")}: the wider that spread between jaywalkers, the more frames near the 1 s boundary fall on the wrong side of the threshold.</p>
+${beforeEntry}
 ${timingTable(model)}
 ${templateTable(model)}
+${examplesSection(r.examples ?? [], threshold1s)}
 ${comparison}
 ${ablation}
 <p class="meta">${pct(model.leadTime.jaywalkers > 0 ? model.leadTime.warned / model.leadTime.jaywalkers : 0)} of the jaywalkers warned before they leave the curb; numbers in eval.json.</p>

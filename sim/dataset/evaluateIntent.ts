@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
 import {
-  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, describeOperatingPoint, horizonKey, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median,
+  binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, describeOperatingPoint, horizonKey, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, probabilityBeforeEntry, type ProbabilityBin,
   checkOperatingPoint, type OperatingPoint, operatingPointOf, quantile, RASTER_SPEC, resolveModelPath, type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, thresholdAt, type TimingBin, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
 import { findScenario } from "../scenarios/index.ts";
@@ -16,6 +16,7 @@ import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
 import { renderEvalIntentPage, timingBinLabel } from "./evalIntentPage.ts";
+import { type IntentExample, intentExamples } from "./intentExamples.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
 
 export interface EvalOptions {
@@ -74,6 +75,8 @@ export interface PredictorReport {
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
   /** Pre-entry frames at the 1 s head by time to road entry: timing errors (a little early or late) against who-errors. */
   byTimeToEntry: TimingBin[];
+  /** The 1 s head's probability over the jaywalkers' last 3 s before their road entry (p10, median, p90 per 0.1 s): how sharp the timing is. */
+  beforeEntry: ProbabilityBin[];
   /** Pre-entry F1 at the 1 s head with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
   earlyTolerantF1: number;
   /** Pre-entry curves at the 1 s head (the report's plots): ROC, reliability, F1 against threshold. */
@@ -298,6 +301,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     byScenario,
     byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, tf),
     earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, tf, TARGET_HORIZON_S, EARLY_TOLERANCE_S),
+    beforeEntry: probabilityBeforeEntry(ttePre, pPre),
     curves: { roc: rocCurve(yPre, pPre), reliability: reliabilityBins(yPre, pPre), f1ByThreshold: f1ByThreshold(yPre, pPre, CURVE_THRESHOLDS) },
     preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
     preEntryCounts: perPedestrian,
@@ -312,6 +316,8 @@ export interface EvalReport {
   predictors: PredictorReport[];
   comparison?: ModelComparison;
   ablation: { channel: string; rocAuc1sPreEntry: number; f11sAll: number; f11sPreEntry: number }[];
+  /** The model on one jaywalker per template: its input rasters before the step-off and its probabilities around it. */
+  examples?: IntentExample[];
 }
 
 export function formatEvalTable(r: EvalReport): string {
@@ -385,6 +391,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   const op = opts.operatingPoint ?? operatingPointOf(model.card, opts.model);
   const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
   predictors.push(scorePredictor(model.card.model, ds, intentProbs, op));
+  const examples = intentExamples(ds, intentProbs);
   if (opts.kinematicModel) {
     const kin = await loadIntentGraph(resolveModelPath(opts.kinematicModel), "full", 2).catch((e: Error) => {
       if (!opts.quiet) console.error(`skipping the kinematic GRU baseline: ${e.message}`);
@@ -422,7 +429,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
   }
   await model.session.release();
-  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation };
+  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation, examples };
   writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
   writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
   writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));

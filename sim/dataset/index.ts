@@ -7,3 +7,4 @@ export * from "./evaluateIntent.ts";
 export * from "./detectionDataset.ts";
 export * from "./chooseOperatingPoint.ts";
 export * from "./evalIntentPage.ts";
+export * from "./intentExamples.ts";

@@ -2,5 +2,7 @@
 export * from "./escapeHtml.ts";
 export * from "./svgPlot.ts";
 export * from "./bevSnapshot.ts";
+export * from "./png.ts";
+export * from "./bevRasterPicture.ts";
 export * from "./scenarioReport.ts";
 export * from "./writeReport.ts";

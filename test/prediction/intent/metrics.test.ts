@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { binaryMetrics, earlyTolerantF1, errorsByTimeToEntry, expectedCalibrationError, f1ByThreshold, reliabilityBins, rocCurve, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
+import { binaryMetrics, earlyTolerantF1, errorsByTimeToEntry, expectedCalibrationError, f1ByThreshold, reliabilityBins, rocCurve, median, pairedBootstrapF1Difference, pedestrianBootstrapF1, probabilityBeforeEntry, rocAuc, warningLeadTimeS, warningOnsets } from "../../../prediction/index.ts";
 
 describe("intent metrics", () => {
   it("ROC-AUC: perfect, inverted, ties, one class", () => {
@@ -103,5 +103,30 @@ describe("intent metrics", () => {
     expect(bins.some((b) => b.fromP === 0.5)).toBe(false); // empty bins are left out
 
     for (const [t, f1] of f1ByThreshold(labels, probs, [0.3, 0.5, 0.85, 0.95])) expect(f1).toBeCloseTo(binaryMetrics(labels, probs, t).f1, 12);
+  });
+
+  it("probability before the entry: 10 Hz frames land in their (from, to] bin, quantiles per bin, other frames left out", () => {
+    // Two jaywalkers 1.0, 0.9 … 0.1 s before their entry (as float32 times arrive), one ramping up earlier than the other,
+    // plus frames after the entry, beyond the span and of someone who never jaywalks.
+    const tte: number[] = [], p: number[] = [];
+    for (const lateness of [0, 0.2]) {
+      for (let k = 10; k >= 1; k--) {
+        tte.push(Math.fround(k / 10));
+        p.push(Math.max(0, Math.min(1, 1.1 - k / 10 - lateness)));
+      }
+    }
+    tte.push(-0.1, 0, 3.5, NaN);
+    p.push(1, 1, 0.9, 0.9);
+    const bins = probabilityBeforeEntry(tte, p, 1, 0.1);
+    expect(bins.map((b) => [b.fromS, b.toS])).toEqual(Array.from({ length: 10 }, (_, k) => [k / 10, (k + 1) / 10]));
+    expect(bins.map((b) => b.frames)).toEqual(Array(10).fill(2));
+    // 1.0 s out: 0.1 and 0 (clipped); 0.1 s out: 1.0 and 0.8.
+    expect(bins[9]).toMatchObject({ p10: 0, p90: expect.closeTo(0.1, 9), median: expect.closeTo(0.05, 9) });
+    expect(bins[0]).toMatchObject({ p10: expect.closeTo(0.8, 9), p90: expect.closeTo(1, 9), median: expect.closeTo(0.9, 9) });
+    // An empty bin says so rather than inventing a value.
+    const sparse = probabilityBeforeEntry([0.25], [0.7], 0.5, 0.1);
+    expect(sparse.map((b) => b.frames)).toEqual([0, 0, 1, 0, 0]);
+    expect(sparse[0].median).toBeNaN();
+    expect(sparse[2].median).toBe(0.7);
   });
 });

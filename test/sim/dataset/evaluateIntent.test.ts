@@ -26,7 +26,14 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     expect(JSON.parse(readFileSync(join(dir, "eval", "eval.json"), "utf8")).predictors).toHaveLength(3);
     // The page: the four plots, a row per predictor, the ablation.
     const html = readFileSync(join(dir, "eval", "eval.html"), "utf8");
-    for (const id of ["roc", "f1-threshold", "lead", "calibration"]) expect(html).toContain(`<svg id="${id}"`);
+    for (const id of ["roc", "f1-threshold", "lead", "calibration", "before-entry"]) expect(html).toContain(`<svg id="${id}"`);
+    // The worked example: the one jaywalker, its raster 2, 1 and 0.5 s before it steps off, probabilities rising toward it.
+    expect(report.examples).toHaveLength(1);
+    const [example] = report.examples!;
+    expect(example.rasters.map((r) => r.timeToEntryS)).toEqual([expect.closeTo(2, 1), expect.closeTo(1, 1), expect.closeTo(0.5, 1)]);
+    expect(html.match(/<image href="data:image\/png;base64,/g)).toHaveLength(3);
+    expect(example.timeline.at(-1)!.probabilities[1]).toBeGreaterThan(example.timeline[0].probabilities[1]);
+    expect(report.predictors[0].beforeEntry.reduce((n, b) => n + b.frames, 0)).toBe(30); // 3 s at 10 Hz
     for (const n of names) expect(html).toContain(`<td>${n}</td>`);
     expect(html).toContain("<td>-history</td>");
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
@@ -190,6 +197,9 @@ describe("scorePredictor", () => {
     expect(row("median warning lead")).toContain(">met<");
     expect(row("beats every baseline")).toContain(">met<");
     expect(late.horizons["1s"].preEntry.f1).toBeCloseTo(12 / 16, 6);
+    // The model's probability is 0.9 from 1.3 s before the entry: above the threshold from the 1.2–1.3 s bin on.
+    expect(html).toContain("the median stays above the threshold from 1.25 s before the entry");
+    expect(html).toContain('<svg id="before-entry"');
     expect(() => renderEvalIntentPage({ data: {}, model: "m", operatingPoint: at05, predictors: [], ablation: [] })).toThrow(/no predictors/);
   });
 });
