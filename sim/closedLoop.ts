@@ -122,7 +122,7 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
       await settleAsyncWork(bus);
       // The stack has run for this frame (synchronous bus): draw what it saw and predicted.
       bus.publish("/viz/scene", vizScene(tNs, groundTruth, lastTracks, lastPredictions), tNs);
-      frames.push({ tNs, groundTruth, vehicleState, trajectory: lastTrajectory });
+      frames.push({ tNs, groundTruth, vehicleState, trajectory: lastTrajectory, predictions: lastPredictions });
       options.onFrame?.(tNs, world.durationNs);
       if (world.done) break;
       for (let t = 0n; t < framePeriodNs && !world.done; t += physicsStepNs) {

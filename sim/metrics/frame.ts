@@ -8,6 +8,8 @@ export interface SimFrame {
   groundTruth: msg.GroundTruth;
   vehicleState: msg.VehicleState;
   trajectory?: msg.Trajectory;
+  /** What prediction published during this frame (`/prediction/agents`), if anything. */
+  predictions?: msg.AgentPredictions;
 }
 
 /** Seconds of `ns` after `originNs` (float64; fine for scenario-relative times). */

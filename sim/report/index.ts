@@ -4,5 +4,6 @@ export * from "./svgPlot.ts";
 export * from "./bevSnapshot.ts";
 export * from "./png.ts";
 export * from "./bevRasterPicture.ts";
+export * from "./warningTimeline.ts";
 export * from "./scenarioReport.ts";
 export * from "./writeReport.ts";

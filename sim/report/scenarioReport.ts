@@ -6,6 +6,7 @@ import { type ScenarioMetrics, type SimFrame, jerkSeries, scenarioMetricsToJson 
 import { renderBevSnapshot } from "./bevSnapshot.ts";
 import { escapeHtml } from "./escapeHtml.ts";
 import { type PlotMarker, renderTimePlot } from "./svgPlot.ts";
+import { pedestrianIntentTraces, renderWarningTimeline } from "./warningTimeline.ts";
 
 export interface ScenarioReportInput {
   /** Scenario name shown as the title; defaults to `scenario`, then `metrics.scenario`. */
@@ -15,10 +16,9 @@ export interface ScenarioReportInput {
   description?: string;
   seed?: number | bigint | string;
   metrics: ScenarioMetrics;
+  /** With what prediction published (`SimFrame.predictions`), if anything: the prediction section and the predicted paths come from it. */
   frames: readonly SimFrame[];
   streetMap: msg.StreetMap;
-  /** Per frame, aligned with `frames`; undefined where none was published. */
-  predictions?: ReadonlyArray<msg.AgentPredictions | undefined>;
 }
 
 /** Marker kinds on the speed plot (CSS class `marker-<kind>`). */
@@ -76,6 +76,35 @@ svg { display: block; margin: 6px 0; } .plot-title { font-weight: 600; font-size
 .marker-label { font-size: 10px; } .bev-label { font-size: 12px; fill: #111; font-weight: 600; }
 pre { background: #f7f7f7; padding: 8px; overflow: auto; font-size: 12px; }
 `;
+
+const PEDESTRIAN_COLORS = ["#2f6fd6", "#e67e22", "#16a085", "#8e44ad", "#c0392b", "#7f8c8d", "#b8860b", "#1abc9c"];
+/** The horizon of the plotted crossing probability, s (the intent model's F1 target). */
+const PLOTTED_HORIZON_S = 1;
+
+/** Each pedestrian's crossing probability and the warnings planning saw, against the step-offs. Empty without predictions. */
+function predictionSection(frames: readonly SimFrame[], originNs: bigint, m: ScenarioMetrics, xRange: [number, number], markers: PlotMarker[]): string {
+  const { predictor, traces } = pedestrianIntentTraces(frames, originNs, PLOTTED_HORIZON_S);
+  if (traces.length === 0) return "";
+  const curbLeaves = markers.filter((k) => k.kind === MARKER_KINDS.curbLeave);
+  const series = traces
+    .filter((tr) => tr.probability.some(Number.isFinite))
+    .map((tr, k) => ({
+      label: `P${tr.trackId}`, color: PEDESTRIAN_COLORS[k % PEDESTRIAN_COLORS.length],
+      points: tr.tS.map((t, i) => [t, tr.probability[i]] as const).filter(([, p]) => Number.isFinite(p)),
+    }));
+  const probability = series.length
+    ? renderTimePlot({
+        id: "intent-plot", title: `P(jaywalk within ${PLOTTED_HORIZON_S} s)`, xLabel: "time [s]", yLabel: "probability", xRange, yRange: [0, 1],
+        series, markers: curbLeaves, heightPx: 220, markerLabelSpacePx: 0,
+      })
+    : "";
+  const frameS = frames.length > 1 ? nsToSeconds(frames[1].tNs - frames[0].tNs) : 0.1;
+  const timeline = renderWarningTimeline({ id: "warning-timeline", traces, pedestrians: m.pedestrians.table, xRange, frameS });
+  return `<h2>Prediction (${escapeHtml(predictor || "–")})</h2>
+<p class="meta">Per pedestrian track: the predicted probability of stepping into the road outside a crosswalk within ${PLOTTED_HORIZON_S} s, and when the predictor warned planning (crossing_predicted, at its own horizon and threshold), against when each pedestrian decided and stepped off.</p>
+${probability}
+${timeline}`;
+}
 
 /** Renders the whole report as an HTML document string. */
 export function renderScenarioReport(input: ScenarioReportInput): string {
@@ -145,10 +174,12 @@ export function renderScenarioReport(input: ScenarioReportInput): string {
     streetMap: input.streetMap,
     frames,
     frameIndex: snapIndex,
-    predictions: input.predictions?.[snapIndex],
+    predictions: snapFrame.predictions,
     focusPedestrianId: m.pedestrians.minDistancePedestrianId ?? undefined,
     caption: snapCaption,
   });
+
+  const prediction = predictionSection(frames, originNs, m, xRange, markers);
 
   const summary = table(
     ["metric", "value"],
@@ -224,6 +255,7 @@ ${summary}
 ${speedSvg}
 ${accSvg}
 ${jerkSvg}
+${prediction}
 <h2>Closest approach (bird's-eye view)</h2>
 ${bevSvg}
 <h2>Pedestrians</h2>

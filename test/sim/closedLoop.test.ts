@@ -66,6 +66,10 @@ describe("closed loop", () => {
     const html = readFileSync(join(run.dir, "report.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).toContain("crosswalk-crossing");
+    // The report reads what prediction published each frame: a warning row per pedestrian track.
+    expect(html).toContain("Prediction (cv_curb_rule)");
+    const timeline = html.slice(html.indexOf('<svg id="warning-timeline"'), html.indexOf("</svg>", html.indexOf('<svg id="warning-timeline"')));
+    expect(timeline.split('class="row"').length - 1).toBe(run.metrics.pedestrians.count);
   });
 
   it("the default suite has no pedestrian collision under zero-noise oracle perception", async () => {

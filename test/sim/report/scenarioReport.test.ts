@@ -8,9 +8,11 @@ import {
   escapeHtml,
   eventMarkers,
   niceTicks,
+  pedestrianIntentTraces,
   renderBevSnapshot,
   renderScenarioReport,
   renderTimePlot,
+  warnedSpans,
   writeReport,
 } from "../../../sim/report/index.ts";
 import { LANE_Y_M, buildFrames, constantDrive, pedestrianObject } from "../metrics/syntheticDrive.ts";
@@ -151,5 +153,54 @@ describe("scenario report", () => {
     const path = join(dir, "nested", "jaywalk_ahead.html");
     writeReport(path, html);
     expect(readFileSync(path, "utf8")).toBe(html);
+  });
+});
+
+describe("prediction section", () => {
+  // The jaywalker P4 warned from 2.5 s and, for one frame, at 1.0 s; a parked car predicted too (not a pedestrian).
+  const warnedAt = (k: number) => k >= 25 || k === 10;
+  const predicted = frames.map((f, k) => ({
+    ...f,
+    predictions: msg.create(msg.AgentPredictionsSchema, {
+      predictor: "intent_cnn_gru",
+      agents: [
+        {
+          trackId: 4, objectClass: msg.ObjectClass.PEDESTRIAN, crossingPredicted: warnedAt(k),
+          crossing: [{ horizonS: 0.5, probability: 0 }, { horizonS: 1, probability: k / 100 }],
+          paths: [{ probability: 1, dtS: 0.5, points: [{ x: 52, y: -2 }, { x: 52, y: 0 }] }],
+        },
+        { trackId: 101, objectClass: msg.ObjectClass.CAR },
+      ],
+    }),
+  }));
+
+  it("traces each pedestrian track's probability at the horizon and its warnings, in warned spans", () => {
+    const { predictor, traces } = pedestrianIntentTraces(predicted, predicted[0].tNs, 1);
+    expect(predictor).toBe("intent_cnn_gru");
+    expect(traces.map((t) => t.trackId)).toEqual([4]);
+    expect(traces[0].tS).toHaveLength(frames.length);
+    expect(traces[0].probability[30]).toBeCloseTo(0.3, 12);
+    const spans = warnedSpans(traces[0], 0.1);
+    expect(spans).toHaveLength(2);
+    expect(spans[0]).toEqual([1, expect.closeTo(1.1, 9)]);
+    expect(spans[1][0]).toBeCloseTo(2.5, 9);
+    expect(spans[1][1]).toBeCloseTo((frames.length - 1) / 10 + 0.1, 9); // the last frame lasts one frame
+    // A horizon the predictor does not publish reads NaN rather than another horizon's value.
+    expect(pedestrianIntentTraces(predicted, predicted[0].tNs, 2).traces[0].probability.every(Number.isNaN)).toBe(true);
+  });
+
+  it("the report plots the probability, draws the warnings against the step-off, and the predicted path", () => {
+    const html = renderScenarioReport({ scenario: "jaywalk_ahead", metrics, frames: predicted, streetMap });
+    expect(html).toContain("Prediction (intent_cnn_gru)");
+    expect(svgWith(html, 'id="intent-plot"')).toContain("P4 leaves curb");
+    const timeline = svgWith(html, 'id="warning-timeline"');
+    expect(count(timeline, 'class="row"')).toBe(1);
+    expect(count(timeline, 'class="warned"')).toBe(2);
+    expect(count(timeline, 'class="steps-off"')).toBe(1);
+    expect(count(timeline, 'class="decides"')).toBe(1);
+    expect(timeline).toContain("P4 jaywalk");
+    expect(html).toContain('class="predicted-path" data-track="4"');
+    // Without predictions there is no such section.
+    expect(renderScenarioReport({ scenario: "jaywalk_ahead", metrics, frames, streetMap })).not.toContain("warning-timeline");
   });
 });
