@@ -1,6 +1,7 @@
 // All safety and comfort metrics of one simulated scenario, from its frames. Pure and
 // deterministic: same frames → the same object, and the same JSON text (see stableJson).
 import { msg } from "../../bus/index.ts";
+import { warningLeadTimeS } from "../../prediction/intent/metrics.ts";
 import { type CollisionEvent, detectCollisions, egoVelocity } from "./collisions.ts";
 import { DEFAULT_HARD_BRAKE_THRESHOLD_MPS2, type HardBrakeEvent, hardBrakeEvents, maxAbsJerk } from "./comfort.ts";
 import { type SimFrame, relativeSeconds } from "./frame.ts";
@@ -64,6 +65,14 @@ export interface PedestrianMetrics {
   enteredRoadTimeS: number | null;
   /** Ego speed ≤ stoppedSpeedMps at that frame; null if the pedestrian never entered the road. */
   egoStoppedWhenEnteredRoad: boolean | null;
+  /**
+   * A jaywalker that left the curb, in a run with predictions: whether `crossing_predicted` was in
+   * force for its track (the same id: oracle perception keeps ground-truth ids) at the last frame
+   * before it stepped off. Null otherwise.
+   */
+  warnedAtCurbLeave: boolean | null;
+  /** How long before the step-off that warning began (its unbroken run of warned frames), s; null when not warned then. */
+  warningLeadS: number | null;
   collided: boolean;
 }
 
@@ -134,6 +143,9 @@ interface PedAccumulator {
   curbLeaveNs: bigint;
   enteredRoadTimeS: number | null;
   egoStoppedWhenEnteredRoad: boolean | null;
+  /** Frames with predictions while the pedestrian existed: time and whether its track was warned. */
+  predictionTimesS: number[];
+  warned: number[];
 }
 
 function behaviourName(b: msg.PedestrianTruth_Behaviour): string {
@@ -155,6 +167,7 @@ export function computeScenarioMetrics(input: ScenarioMetricsInput): ScenarioMet
     const t = timeS(frame.tNs);
     const ego = egoBox(frame.groundTruth, frame.vehicleState);
     const ev = egoVelocity(frame);
+    const warnedIds = frame.predictions ? new Set(frame.predictions.agents.filter((a) => a.crossingPredicted).map((a) => a.trackId)) : undefined;
     for (const o of frame.groundTruth.objects) {
       if (o.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
       let acc = peds.get(o.id);
@@ -174,8 +187,14 @@ export function computeScenarioMetrics(input: ScenarioMetricsInput): ScenarioMet
           curbLeaveNs: 0n,
           enteredRoadTimeS: null,
           egoStoppedWhenEnteredRoad: null,
+          predictionTimesS: [],
+          warned: [],
         };
         peds.set(o.id, acc);
+      }
+      if (warnedIds) {
+        acc.predictionTimesS.push(t);
+        acc.warned.push(warnedIds.has(o.id) ? 1 : 0);
       }
       const box = boxFromObject(o);
       const d = boxDistance(ego, box);
@@ -210,23 +229,29 @@ export function computeScenarioMetrics(input: ScenarioMetricsInput): ScenarioMet
 
   const table: PedestrianMetrics[] = [...peds.values()]
     .sort((a, b) => a.id - b.id)
-    .map((a) => ({
-      id: a.id,
-      behaviour: behaviourName(a.behaviour),
-      willCross: a.willCross,
-      willJaywalk: a.willJaywalk,
-      isChild: a.isChild,
-      minDistanceM: roundMetric(a.minDistanceM),
-      minDistanceTimeS: roundMetric(a.minDistanceTimeS),
-      minTtcS: roundOrNull(a.minTtcS),
-      minTtcInfinite: !Number.isFinite(a.minTtcS),
-      minTtcTimeS: roundOrNull(a.minTtcTimeS),
-      decisionTimeS: a.decisionNs === 0n ? null : roundMetric(timeS(a.decisionNs)),
-      curbLeaveTimeS: a.curbLeaveNs === 0n ? null : roundMetric(timeS(a.curbLeaveNs)),
-      enteredRoadTimeS: roundOrNull(a.enteredRoadTimeS),
-      egoStoppedWhenEnteredRoad: a.egoStoppedWhenEnteredRoad,
-      collided: collidedIds.has(a.id),
-    }));
+    .map((a) => {
+      const judged = a.willJaywalk && a.curbLeaveNs !== 0n && a.predictionTimesS.length > 0;
+      const lead = judged ? warningLeadTimeS(a.predictionTimesS, a.warned, timeS(a.curbLeaveNs), 0.5) : undefined;
+      return {
+        id: a.id,
+        behaviour: behaviourName(a.behaviour),
+        willCross: a.willCross,
+        willJaywalk: a.willJaywalk,
+        isChild: a.isChild,
+        minDistanceM: roundMetric(a.minDistanceM),
+        minDistanceTimeS: roundMetric(a.minDistanceTimeS),
+        minTtcS: roundOrNull(a.minTtcS),
+        minTtcInfinite: !Number.isFinite(a.minTtcS),
+        minTtcTimeS: roundOrNull(a.minTtcTimeS),
+        decisionTimeS: a.decisionNs === 0n ? null : roundMetric(timeS(a.decisionNs)),
+        curbLeaveTimeS: a.curbLeaveNs === 0n ? null : roundMetric(timeS(a.curbLeaveNs)),
+        enteredRoadTimeS: roundOrNull(a.enteredRoadTimeS),
+        egoStoppedWhenEnteredRoad: a.egoStoppedWhenEnteredRoad,
+        warnedAtCurbLeave: judged ? lead !== undefined : null,
+        warningLeadS: lead === undefined ? null : roundMetric(lead),
+        collided: collidedIds.has(a.id),
+      };
+    });
 
   // Worst pedestrian over all: smallest distance (ties → earliest, then lowest id), smallest TTC.
   let closest: PedAccumulator | null = null;

@@ -1,4 +1,6 @@
 // A scenario suite at a glance: one row per scenario plus totals, as a terminal table or JSON.
+import { median } from "../../prediction/intent/metrics.ts";
+import { roundMetric } from "./round.ts";
 import type { ScenarioMetrics } from "./scenarioMetrics.ts";
 import { stableJson } from "./stableJson.ts";
 
@@ -12,6 +14,11 @@ export interface SuiteRow {
   minTtcS: number | null;
   minTtcInfinite: boolean;
   hardBrakes: number;
+  /** Jaywalkers judged (left the curb in a run with predictions) and those warned when they stepped off. */
+  jaywalkers: number;
+  jaywalkersWarned: number;
+  /** Median lead of those warnings before the step-off, s; null when none was warned. */
+  medianWarningLeadS: number | null;
   progressM: number;
   completionTimeS: number | null;
   maxAbsJerkMps3: number;
@@ -29,6 +36,10 @@ export interface SuiteTotals {
   worstMinTtcInfinite: boolean;
   worstMinTtcScenario: string | null;
   hardBrakes: number;
+  jaywalkers: number;
+  jaywalkersWarned: number;
+  /** Over every warned jaywalker of the suite. */
+  medianWarningLeadS: number | null;
   completed: number;
   maxAbsJerkMps3: number;
 }
@@ -40,6 +51,9 @@ export interface SuiteTable {
 
 /** Rows in the order given; totals over all of them. */
 export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable {
+  const judged = (m: ScenarioMetrics) => m.pedestrians.table.filter((p) => p.warnedAtCurbLeave !== null);
+  const leads = (m: ScenarioMetrics) => judged(m).flatMap((p) => (p.warningLeadS === null ? [] : [p.warningLeadS]));
+  const medianOrNull = (xs: number[]) => (xs.length ? roundMetric(median(xs)) : null);
   const rows: SuiteRow[] = metrics.map((m) => ({
     scenario: m.scenario,
     pedestrianCollisions: m.collisions.pedestrian,
@@ -48,6 +62,9 @@ export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable
     minTtcS: m.pedestrians.minTtcS,
     minTtcInfinite: m.pedestrians.count > 0 && m.pedestrians.minTtcInfinite,
     hardBrakes: m.comfort.hardBrakeCount,
+    jaywalkers: judged(m).length,
+    jaywalkersWarned: leads(m).length,
+    medianWarningLeadS: medianOrNull(leads(m)),
     progressM: m.progress.progressM,
     completionTimeS: m.progress.completionTimeS,
     maxAbsJerkMps3: m.comfort.maxAbsJerkMps3,
@@ -70,6 +87,9 @@ export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable
     worstMinTtcInfinite: worstTtc === null && anyPedestrians,
     worstMinTtcScenario: worstTtc ? worstTtc.scenario : null,
     hardBrakes: sum(rows.map((r) => r.hardBrakes)),
+    jaywalkers: sum(rows.map((r) => r.jaywalkers)),
+    jaywalkersWarned: sum(rows.map((r) => r.jaywalkersWarned)),
+    medianWarningLeadS: medianOrNull(metrics.flatMap(leads)),
     completed: rows.filter((r) => r.completionTimeS !== null).length,
     maxAbsJerkMps3: rows.reduce((a, r) => Math.max(a, r.maxAbsJerkMps3), 0),
   };
@@ -99,6 +119,11 @@ function ttc(x: number | null, infinite: boolean): string {
   return infinite ? "inf" : num(x, 2);
 }
 
+/** Jaywalkers warned at their step-off out of those judged; "-" without any. */
+function warned(r: { jaywalkers: number; jaywalkersWarned: number }): string {
+  return r.jaywalkers === 0 ? "-" : `${r.jaywalkersWarned}/${r.jaywalkers}`;
+}
+
 const COLUMNS: Column[] = [
   { header: "scenario", align: "left", cell: (r) => r.scenario },
   { header: "ped coll", align: "right", cell: (r) => String(r.pedestrianCollisions) },
@@ -106,6 +131,8 @@ const COLUMNS: Column[] = [
   { header: "min dist m", align: "right", cell: (r) => num(r.minDistanceM, 2) },
   { header: "min TTC s", align: "right", cell: (r) => ttc(r.minTtcS, r.minTtcInfinite) },
   { header: "hard brakes", align: "right", cell: (r) => String(r.hardBrakes) },
+  { header: "warned", align: "right", cell: (r) => warned(r) },
+  { header: "lead s", align: "right", cell: (r) => num(r.medianWarningLeadS, 2) },
   { header: "progress m", align: "right", cell: (r) => num(r.progressM, 1) },
   { header: "done at s", align: "right", cell: (r) => num(r.completionTimeS, 1) },
   { header: "max jerk m/s3", align: "right", cell: (r) => num(r.maxAbsJerkMps3, 1) },
@@ -113,7 +140,8 @@ const COLUMNS: Column[] = [
 
 /**
  * Fixed-width text table: header, one line per scenario, and a TOTAL line (collision and brake
- * sums, worst min distance and TTC, completed count, largest jerk). "-" = not applicable, "inf" =
+ * sums, worst min distance and TTC, jaywalkers warned at their step-off and the median lead of those
+ * warnings, completed count, largest jerk). "-" = not applicable, "inf" =
  * never converging.
  *
  * @example console.log(formatSuiteTable(buildSuiteTable(results)))
@@ -128,6 +156,8 @@ export function formatSuiteTable(input: SuiteTable | readonly ScenarioMetrics[])
     num(t.worstMinDistanceM, 2),
     ttc(t.worstMinTtcS, t.worstMinTtcInfinite),
     String(t.hardBrakes),
+    warned(t),
+    num(t.medianWarningLeadS, 2),
     "",
     `${t.completed}/${t.scenarios}`,
     num(t.maxAbsJerkMps3, 1),

@@ -203,7 +203,7 @@ export function renderScenarioReport(input: ScenarioReportInput): string {
     m.pedestrians.table.length === 0
       ? "<p>No pedestrians in this scenario.</p>"
       : table(
-          ["id", "behaviour", "crosses", "min dist [m]", "at [s]", "min TTC [s]", "at [s]", "decides [s]", "leaves curb [s]", "on road [s]", "ego stopped then", "collided"],
+          ["id", "behaviour", "crosses", "min dist [m]", "at [s]", "min TTC [s]", "at [s]", "decides [s]", "leaves curb [s]", "on road [s]", "ego stopped then", "warned at step-off", "warning lead [s]", "collided"],
           m.pedestrians.table.map((p) => [
             `P${p.id}${p.isChild ? " (child)" : ""}`,
             p.behaviour,
@@ -216,6 +216,8 @@ export function renderScenarioReport(input: ScenarioReportInput): string {
             fmt(p.curbLeaveTimeS),
             fmt(p.enteredRoadTimeS),
             yesNo(p.egoStoppedWhenEnteredRoad),
+            yesNo(p.warnedAtCurbLeave),
+            fmt(p.warningLeadS),
             yesNo(p.collided),
           ]),
           "pedestrians",

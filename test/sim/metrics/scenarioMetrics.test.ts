@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { msg } from "../../../bus/index.ts";
 import {
+  buildSuiteTable,
   computeScenarioMetrics,
   detectCollisions,
+  formatSuiteTable,
   hardBrakeEvents,
   maxAbsJerk,
   scenarioMetricsToJson,
   stableJson,
 } from "../../../sim/metrics/index.ts";
+import { jaywalkFrames } from "../report/streetScenario.ts";
 import { LANE_Y_M, buildFrames, constantDrive, parkedCar, pedestrianObject, stopAt45, twoLaneMap } from "./syntheticDrive.ts";
 
 const S = 1_000_000_000n;
@@ -227,5 +230,39 @@ describe("deterministic JSON", () => {
     const m = computeScenarioMetrics({ scenario: "empty", durationS: 1, frames: buildFrames(10, constantDrive) });
     expect(m.pedestrians).toMatchObject({ count: 0, minDistanceM: null, minTtcS: null, minTtcInfinite: true });
     expect(() => scenarioMetricsToJson(m)).not.toThrow();
+  });
+});
+
+describe("warnings in closed loop", () => {
+  // P4 jaywalks, stepping off at 3.0 s; P9 crosses at the crosswalk. The predictor warns about the track ids in `warned(k)`.
+  const base = jaywalkFrames();
+  const withWarnings = (warned: (k: number) => number[]) =>
+    base.map((f, k) => ({
+      ...f,
+      predictions: msg.create(msg.AgentPredictionsSchema, {
+        predictor: "test",
+        agents: [4, 9].map((id) => ({ trackId: id, objectClass: msg.ObjectClass.PEDESTRIAN, crossingPredicted: warned(k).includes(id) })),
+      }),
+    }));
+  const metricsOf = (frames: typeof base, scenario = "jaywalk") => computeScenarioMetrics({ scenario, durationS: 9, frames });
+  const ped = (m: ReturnType<typeof metricsOf>, id: number) => m.pedestrians.table.find((p) => p.id === id)!;
+
+  it("a jaywalker warned without a break from 2.2 s is warned 0.8 s before its step-off; a warning that lapsed is a miss", () => {
+    const early = metricsOf(withWarnings((k) => (k >= 22 ? [4, 9] : k === 5 ? [4] : [])));
+    expect(ped(early, 4)).toMatchObject({ curbLeaveTimeS: 3, warnedAtCurbLeave: true, warningLeadS: 0.8 });
+    // Crossing at the crosswalk is not a jaywalk: not judged, whatever the predictor said.
+    expect(ped(early, 9)).toMatchObject({ warnedAtCurbLeave: null, warningLeadS: null });
+    // Warned 1.0–2.0 s, then not at 2.9 s: not warned when it stepped off.
+    const lapsed = metricsOf(withWarnings((k) => (k >= 10 && k < 20 ? [4] : [])));
+    expect(ped(lapsed, 4)).toMatchObject({ warnedAtCurbLeave: false, warningLeadS: null });
+    // No predictions at all (a stack without prediction): nothing to judge.
+    expect(ped(metricsOf(base), 4)).toMatchObject({ warnedAtCurbLeave: null, warningLeadS: null });
+
+    const table = buildSuiteTable([early, lapsed, metricsOf(base, "no-prediction")]);
+    expect(table.rows.map((r) => [r.jaywalkers, r.jaywalkersWarned, r.medianWarningLeadS])).toEqual([[1, 1, 0.8], [1, 0, null], [0, 0, null]]);
+    expect(table.totals).toMatchObject({ jaywalkers: 2, jaywalkersWarned: 1, medianWarningLeadS: 0.8 });
+    const lines = formatSuiteTable(table).split("\n");
+    expect(lines.find((l) => l.startsWith("TOTAL"))).toMatch(/ 1\/2 +0\.80 /);
+    expect(lines.find((l) => l.startsWith("no-prediction"))).toMatch(/ - +- /);
   });
 });

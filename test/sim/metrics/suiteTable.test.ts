@@ -38,6 +38,9 @@ describe("suite table", () => {
       worstMinTtcInfinite: false,
       worstMinTtcScenario: "drive_through",
       hardBrakes: 1,
+      jaywalkers: 0,
+      jaywalkersWarned: 0,
+      medianWarningLeadS: null,
       completed: 1,
       maxAbsJerkMps3: 50,
     });
@@ -46,12 +49,12 @@ describe("suite table", () => {
   it("formats a fixed-width terminal table", () => {
     const text = formatSuiteTable([through, stop, empty]);
     const lines = text.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^scenario\s+ped coll\s+other coll\s+min dist m\s+min TTC s\s+hard brakes\s+progress m\s+done at s\s+max jerk m\/s3$/);
+    expect(lines[0]).toMatch(/^scenario\s+ped coll\s+other coll\s+min dist m\s+min TTC s\s+hard brakes\s+warned\s+lead s\s+progress m\s+done at s\s+max jerk m\/s3$/);
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
     const stopLine = lines.find((l) => l.startsWith("stop_short"))!;
-    expect(stopLine.split(/\s+/)).toEqual(["stop_short", "0", "0", "2.45", "0.99", "1", "45.0", "-", "50.0"]);
+    expect(stopLine.split(/\s+/)).toEqual(["stop_short", "0", "0", "2.45", "0.99", "1", "-", "-", "45.0", "-", "50.0"]);
     const emptyLine = lines.find((l) => l.startsWith("empty_street"))!;
-    expect(emptyLine.split(/\s+/)).toEqual(["empty_street", "0", "0", "-", "-", "0", "9.0", "-", "0.0"]);
+    expect(emptyLine.split(/\s+/)).toEqual(["empty_street", "0", "0", "-", "-", "0", "-", "-", "9.0", "-", "0.0"]);
     expect(text).toContain("TOTAL (3)");
     expect(text).toContain("1/3");
     // Columns line up: every numeric column ends at the same offset on every data line.

@@ -24,6 +24,7 @@ export interface PedSample {
   curbLeaveTimeNs?: bigint;
   onRoad?: boolean;
   willCross?: boolean;
+  willJaywalk?: boolean;
 }
 
 export function pedestrianObject(p: PedSample): msg.GroundTruthObject {
@@ -45,6 +46,7 @@ export function pedestrianObject(p: PedSample): msg.GroundTruthObject {
       curbLeaveTimeNs: p.curbLeaveTimeNs ?? 0n,
       onRoad: p.onRoad ?? false,
       willCross: p.willCross ?? false,
+      willJaywalk: p.willJaywalk ?? false,
     },
   });
 }

@@ -200,6 +200,11 @@ describe("prediction section", () => {
     expect(count(timeline, 'class="decides"')).toBe(1);
     expect(timeline).toContain("P4 jaywalk");
     expect(html).toContain('class="predicted-path" data-track="4"');
+    // The pedestrians table: P4 warned since 2.5 s when it stepped off at 3.0 s.
+    const withWarning = computeScenarioMetrics({ scenario: "jaywalk_ahead", durationS: 9, frames: predicted, streetMap });
+    const rows = renderScenarioReport({ scenario: "jaywalk_ahead", metrics: withWarning, frames: predicted, streetMap });
+    const p4 = rows.slice(rows.indexOf("<td>P4</td>"), rows.indexOf("</tr>", rows.indexOf("<td>P4</td>")));
+    expect(p4).toContain("<td>yes</td><td>0.50</td>");
     // Without predictions there is no such section.
     expect(renderScenarioReport({ scenario: "jaywalk_ahead", metrics, frames, streetMap })).not.toContain("warning-timeline");
   });

@@ -22,6 +22,7 @@ export function jaywalkFrames(): SimFrame[] {
         vy: walking && y < 6 ? 1.4 : 0,
         behaviour: msg.PedestrianTruth_Behaviour.JAYWALK,
         willCross: true,
+        willJaywalk: true,
         decisionTimeNs: t >= 2.5 ? (5n * S) / 2n : 0n,
         curbLeaveTimeNs: walking ? 3n * S : 0n,
         onRoad: Math.abs(y) < 5.5,
