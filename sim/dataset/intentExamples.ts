@@ -25,7 +25,8 @@ const col = (name: (typeof META_COLUMNS)[number]) => META_COLUMNS.indexOf(name);
 
 /**
  * The first jaywalker (dataset order) of each scenario template whose track holds a frame at each of
- * `RASTER_TIMES_S` before its road entry; at most `max` of them, templates in name order. `probs` is [n × heads], dataset order.
+ * `RASTER_TIMES_S` before its road entry; at most `max` of them, templates in name order.
+ * `probs` is [n × heads], dataset order.
  */
 export function intentExamples(ds: LoadedDataset, probs: Float32Array, max = 6, beforeS = 3, afterS = 1): IntentExample[] {
   const H = RASTER_SPEC.horizonsS.length;
@@ -39,10 +40,6 @@ export function intentExamples(ds: LoadedDataset, probs: Float32Array, max = 6, 
     const entryS = ds.meta[s.start * M + col("t_s")] + ds.meta[s.start * M + col("time_to_entry_s")];
     if (!Number.isFinite(entryS)) continue;
     const frames = Array.from({ length: s.length }, (_, k) => s.start + k);
-    const timeline = frames
-      .map((i) => ({ i, tS: ds.meta[i * M + col("t_s")] - entryS }))
-      .filter(({ tS }) => tS >= -beforeS - 1e-6 && tS <= afterS + 1e-6)
-      .map(({ i, tS }) => ({ tS: Math.round(tS * 1e3) / 1e3, probabilities: headsAt(i) }));
     // Each pictured time needs a frame within half a frame of it: a track lost behind a bus and born
     // again before its step-off is two sequences, and neither shows the whole approach.
     const nearest = RASTER_TIMES_S.map((want) => {
@@ -54,6 +51,10 @@ export function intentExamples(ds: LoadedDataset, probs: Float32Array, max = 6, 
       return err <= 0.5 / spec.rateHz + 1e-6 ? best : -1;
     });
     if (nearest.includes(-1)) continue;
+    const timeline = frames
+      .map((i) => ({ i, tS: ds.meta[i * M + col("t_s")] - entryS }))
+      .filter(({ tS }) => tS >= -beforeS - 1e-6 && tS <= afterS + 1e-6)
+      .map(({ i, tS }) => ({ tS: Math.round(tS * 1e3) / 1e3, probabilities: headsAt(i) }));
     const rasters = nearest.map((i) => ({
       timeToEntryS: Math.round(ds.meta[i * M + col("time_to_entry_s")] * 1e3) / 1e3,
       probabilities: headsAt(i),
