@@ -51,10 +51,10 @@ export interface SuiteTable {
 
 /** Rows in the order given; totals over all of them. */
 export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable {
-  const judged = (m: ScenarioMetrics) => m.pedestrians.table.filter((p) => p.warnedAtCurbLeave !== null);
-  const leads = (m: ScenarioMetrics) => judged(m).flatMap((p) => (p.warningLeadS === null ? [] : [p.warningLeadS]));
   const medianOrNull = (xs: number[]) => (xs.length ? roundMetric(median(xs)) : null);
-  const rows: SuiteRow[] = metrics.map((m) => ({
+  const judged = metrics.map((m) => m.pedestrians.table.filter((p) => p.warnedAtCurbLeave !== null));
+  const leads = judged.map((ps) => ps.flatMap((p) => (p.warningLeadS === null ? [] : [p.warningLeadS])));
+  const rows: SuiteRow[] = metrics.map((m, i) => ({
     scenario: m.scenario,
     pedestrianCollisions: m.collisions.pedestrian,
     otherCollisions: m.collisions.other,
@@ -62,9 +62,9 @@ export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable
     minTtcS: m.pedestrians.minTtcS,
     minTtcInfinite: m.pedestrians.count > 0 && m.pedestrians.minTtcInfinite,
     hardBrakes: m.comfort.hardBrakeCount,
-    jaywalkers: judged(m).length,
-    jaywalkersWarned: leads(m).length,
-    medianWarningLeadS: medianOrNull(leads(m)),
+    jaywalkers: judged[i].length,
+    jaywalkersWarned: leads[i].length,
+    medianWarningLeadS: medianOrNull(leads[i]),
     progressM: m.progress.progressM,
     completionTimeS: m.progress.completionTimeS,
     maxAbsJerkMps3: m.comfort.maxAbsJerkMps3,
@@ -89,7 +89,7 @@ export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable
     hardBrakes: sum(rows.map((r) => r.hardBrakes)),
     jaywalkers: sum(rows.map((r) => r.jaywalkers)),
     jaywalkersWarned: sum(rows.map((r) => r.jaywalkersWarned)),
-    medianWarningLeadS: medianOrNull(metrics.flatMap(leads)),
+    medianWarningLeadS: medianOrNull(leads.flat()),
     completed: rows.filter((r) => r.completionTimeS !== null).length,
     maxAbsJerkMps3: rows.reduce((a, r) => Math.max(a, r.maxAbsJerkMps3), 0),
   };

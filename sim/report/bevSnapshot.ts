@@ -5,6 +5,7 @@
 import { msg, nsToSeconds } from "../../bus/index.ts";
 import { type OrientedBox, type SimFrame, boxCorners, boxFromObject, egoBox } from "../metrics/index.ts";
 import { escapeHtml } from "./escapeHtml.ts";
+import { svgNumber } from "./svgPlot.ts";
 
 export interface BevSnapshotOptions {
   streetMap: msg.StreetMap;
@@ -25,7 +26,7 @@ export interface BevSnapshotOptions {
   caption?: string;
 }
 
-const f = (x: number) => (Math.round(x * 100) / 100).toString();
+const f = svgNumber;
 
 /** Renders the snapshot as one `<svg>` element string. */
 export function renderBevSnapshot(o: BevSnapshotOptions): string {

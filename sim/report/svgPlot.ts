@@ -66,12 +66,15 @@ export function niceTicks(min: number, max: number, target = 6): number[] {
   return ticks;
 }
 
-function tickLabel(v: number, step: number): string {
+/** A tick value with as many decimals as its step needs ("0.5", "10"). */
+export function tickLabel(v: number, step: number): string {
   const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
   return v.toFixed(decimals);
 }
 
-const f = (x: number) => (Math.round(x * 100) / 100).toString();
+/** An SVG coordinate or length, to 0.01 px (short, stable text). */
+export const svgNumber = (x: number) => (Math.round(x * 100) / 100).toString();
+const f = svgNumber;
 
 /** Renders the plot as one `<svg>` element string. */
 export function renderTimePlot(o: TimePlotOptions): string {

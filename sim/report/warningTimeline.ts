@@ -4,7 +4,7 @@
 import { msg, nsToSeconds } from "../../bus/index.ts";
 import type { PedestrianMetrics, SimFrame } from "../metrics/index.ts";
 import { escapeHtml } from "./escapeHtml.ts";
-import { niceTicks } from "./svgPlot.ts";
+import { niceTicks, svgNumber, tickLabel } from "./svgPlot.ts";
 
 export interface PedestrianIntentTrace {
   trackId: number;
@@ -67,7 +67,7 @@ export interface WarningTimelineOptions {
   widthPx?: number;
 }
 
-const f = (x: number) => (Math.round(x * 100) / 100).toString();
+const f = svgNumber;
 
 /** One row per pedestrian track: warned spans as bars, the decision as a tick, the step-off as a triangle. */
 export function renderWarningTimeline(o: WarningTimelineOptions): string {
@@ -103,8 +103,10 @@ export function renderWarningTimeline(o: WarningTimelineOptions): string {
   });
   const axisY = top + rowH * Math.max(1, o.traces.length);
   parts.push(`<line x1="${left}" y1="${axisY}" x2="${W - right}" y2="${axisY}" stroke="#333"/>`);
-  for (const v of niceTicks(x0, x1, 10)) {
-    parts.push(`<line x1="${f(X(v))}" y1="${axisY}" x2="${f(X(v))}" y2="${axisY + 5}" stroke="#333"/><text x="${f(X(v))}" y="${axisY + 18}" class="tick" text-anchor="middle">${Number(v.toFixed(6))}</text>`);
+  const ticks = niceTicks(x0, x1, 10);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+  for (const v of ticks) {
+    parts.push(`<line x1="${f(X(v))}" y1="${axisY}" x2="${f(X(v))}" y2="${axisY + 5}" stroke="#333"/><text x="${f(X(v))}" y="${axisY + 18}" class="tick" text-anchor="middle">${tickLabel(v, step)}</text>`);
   }
   parts.push(`<text x="${left + (W - left - right) / 2}" y="${H - 6}" class="axis-label" text-anchor="middle">time [s]</text></svg>`);
   return parts.join("\n");
