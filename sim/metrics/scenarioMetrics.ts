@@ -231,6 +231,7 @@ export function computeScenarioMetrics(input: ScenarioMetricsInput): ScenarioMet
     .sort((a, b) => a.id - b.id)
     .map((a) => {
       const judged = a.willJaywalk && a.curbLeaveNs !== 0n && a.predictionTimesS.length > 0;
+      // `warned` holds 0/1 flags, so any threshold in (0, 1] reads "warned".
       const lead = judged ? warningLeadTimeS(a.predictionTimesS, a.warned, timeS(a.curbLeaveNs), 0.5) : undefined;
       return {
         id: a.id,
