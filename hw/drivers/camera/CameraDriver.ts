@@ -15,8 +15,14 @@ import type { Rectifier } from "./Rectifier.ts";
 
 /** `[Parsed_showinfo_0 @ 0x…] n:   3 pts:  12288 pts_time:0.1 …` */
 const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(-?\d+(?:\.\d+)?)/;
-/** Frames waiting for their time (or times waiting for their frame) before the oldest is given up. */
-const MAX_UNPAIRED = 8;
+/**
+ * Frames waiting for their time, or times for their frame, before the oldest is given up. A bound on
+ * memory, not on jitter: stdout and stderr are separate pipes, and a busy event loop can read a second
+ * of one before the other. Giving up a time early would pair every later frame with a wrong one.
+ */
+const MAX_UNPAIRED = 256;
+/** While no showinfo line has been seen at all, frames wait this many before the receive-time fallback. */
+const MAX_UNTIMED = 8;
 
 /** "12.345678" → 12345678000n (exact decimal, no float). */
 export function decimalSecondsToNs(s: string): bigint {
@@ -151,18 +157,30 @@ export class CameraDriver {
       const t = this.pendingTimes.shift()!;
       this.publishFrame(f.frame, t, f.wallNs);
     }
-    if (this.pendingFrames.length > MAX_UNPAIRED) {
-      // No times arrive (showinfo missing): stamp with the receive time and say so once.
-      const f = this.pendingFrames.shift()!;
-      if (!this.health.values.has("fallback_receive_time")) {
-        this.health.values.set("fallback_receive_time", "true");
-        this.health.warn(`camera/${this.config.name}: no frame times from ffmpeg; stamping with receive time`);
-      }
-      this.publishFrame(f.frame, f.wallNs, f.wallNs);
-    }
+    // No times arrive (showinfo missing), or far too few: stamp with the receive time.
+    if (this.pendingFrames.length > (this.lastFrameNumber < 0 ? MAX_UNTIMED : MAX_UNPAIRED)) this.publishUntimed();
     while (this.pendingTimes.length > MAX_UNPAIRED) {
       this.pendingTimes.shift();
       this.health.drop();
     }
+  }
+
+  /**
+   * ffmpeg has exited: frames still waiting for a time are published with their receive time, so
+   * none is lost; times still waiting for a frame were frames ffmpeg never wrote (drops).
+   */
+  endOfStream(): void {
+    while (this.pendingFrames.length > 0) this.publishUntimed();
+    if (this.pendingTimes.length > 0) this.health.drop(this.pendingTimes.length);
+    this.pendingTimes.length = 0;
+  }
+
+  private publishUntimed(): void {
+    const f = this.pendingFrames.shift()!;
+    if (!this.health.values.has("fallback_receive_time")) {
+      this.health.values.set("fallback_receive_time", "true");
+      this.health.warn(`camera/${this.config.name}: frames without a time from ffmpeg; stamping with receive time`);
+    }
+    this.publishFrame(f.frame, f.wallNs, f.wallNs);
   }
 }

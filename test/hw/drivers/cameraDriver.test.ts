@@ -62,6 +62,52 @@ describe.skipIf(!hasFfmpeg)("camera driver (ffmpeg)", () => {
     expect(diagnosticValue(status, "warnings")).toBe("0"); // frame size matches the calibration
   });
 
+  it("pairs frames and times however far one pipe runs ahead of the other, and loses no frame at the end", async () => {
+    // stdout (JPEG) and stderr (showinfo) are separate pipes: a busy event loop may read all of one
+    // first. Each frame must still get its own pts, and a frame whose time never came is still published.
+    const { bus: ref } = await testPattern();
+    const jpegs = ref.on("/sensors/camera/front_camera/image").map((i) => (i.message as CompressedImage).data);
+    const showinfo = (n: number) => `[Parsed_showinfo_0 @ 0x5] n:  ${n} pts:  ${n} pts_time:${n / 10} duration:1`;
+    const run = (feed: (driver: CameraDriver) => void) => {
+      const bus = new FakeBus();
+      let wall = 5_000_000_000n;
+      const driver = new CameraDriver(cameraConfig({ url: "x" }), undefined, bus, { now: () => (wall += 1_000_000n) });
+      feed(driver);
+      driver.endOfStream();
+      const images = bus.on("/sensors/camera/front_camera/image");
+      return { driver, images, stamps: images.map((i) => i.stampNs), sizes: images.map((i) => (i.message as CompressedImage).data.length) };
+    };
+    const timesFirst = run((d) => {
+      for (let n = 0; n < 10; n++) d.onStderrLine(showinfo(n));
+      for (const j of jpegs) d.onStdout(j);
+    });
+    const framesFirst = run((d) => {
+      d.onStderrLine(showinfo(0));
+      for (const j of jpegs) d.onStdout(j);
+      for (let n = 1; n < 10; n++) d.onStderrLine(showinfo(n));
+    });
+    for (const r of [timesFirst, framesFirst]) {
+      expect(r.images).toHaveLength(10);
+      expect(r.sizes).toEqual(jpegs.map((j) => j.length)); // in order
+      for (let k = 1; k < 10; k++) expect(r.stamps[k] - r.stamps[0]).toBe(BigInt(k) * 100_000_000n); // each its own pts
+      expect(diagnosticValue(r.driver.diagnostics(), "dropped")).toBe("0");
+      expect(diagnosticValue(r.driver.diagnostics(), "warnings")).toBe("0");
+    }
+    // ffmpeg ends with three frames whose showinfo lines never came, and with a time for a frame it never wrote.
+    const short = run((d) => {
+      for (let n = 0; n < 7; n++) d.onStderrLine(showinfo(n));
+      for (const j of jpegs) d.onStdout(j);
+    });
+    expect(short.images).toHaveLength(10);
+    expect(diagnosticValue(short.driver.diagnostics(), "fallback_receive_time")).toBe("true");
+    const extra = run((d) => {
+      for (let n = 0; n < 11; n++) d.onStderrLine(showinfo(n));
+      for (const j of jpegs) d.onStdout(j);
+    });
+    expect(extra.images).toHaveLength(10);
+    expect(diagnosticValue(extra.driver.diagnostics(), "dropped")).toBe("1");
+  });
+
   it("survives 10,000 garbage chunks on the byte stream; the next real JPEG is published", async () => {
     const { bus: ref } = await testPattern();
     const jpeg = (ref.on("/sensors/camera/front_camera/image")[3].message as CompressedImage).data;
