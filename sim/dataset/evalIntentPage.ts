@@ -158,10 +158,17 @@ ${rows.join("\n")}`;
 }
 
 function templateTable(p: PredictorReport): string {
+  const sights = ["standing", "walking"] as const;
   const rows = Object.entries(p.byScenario)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, c]) => `<tr><td>${escapeHtml(name)}</td><td>${c.tp}</td><td>${c.fp}</td><td>${c.fn}</td></tr>`);
-  return `<table><tr><th>scenario template</th><th>TP</th><th>FP</th><th>FN</th></tr>${rows.join("")}</table>`;
+    .map(([name, c]) => {
+      const sight = p.byFirstSight[name];
+      const split = sights.map((k) => (sight ? [sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn] : ["", "", "", ""]).map((v) => `<td>${v}</td>`).join(""));
+      return `<tr><td>${escapeHtml(name)}</td><td>${c.tp}</td><td>${c.fp}</td><td>${c.fn}</td>${split.join("")}</tr>`;
+    });
+  const th = (...h: string[]) => h.map((x) => `<th>${x}</th>`).join("");
+  return `<table><tr><th rowspan="2">scenario template</th><th colspan="3">all</th>${sights.map((k) => `<th colspan="4">${k} when first tracked</th>`).join("")}</tr>` +
+    `<tr>${th("TP", "FP", "FN")}${sights.map(() => th("pedestrians", "TP", "FP", "FN")).join("")}</tr>${rows.join("")}</table>`;
 }
 
 /** The page, from the report `curb eval intent` writes as eval.json. */
@@ -246,6 +253,7 @@ Forgiving warnings up to 0.5 s early, F1 would read ${r.predictors.map((p) => `$
 For ${escapeHtml(model.name)} the median stays above the threshold from ${cross("median")} before the entry, the 90th percentile from ${cross("p90")}, the 10th from ${cross("p10")}: the wider that spread between jaywalkers, the more frames near the 1 s boundary fall on the wrong side of the threshold.</p>
 ${beforeEntry}
 ${timingTable(model)}
+<p class="caption">The same frames per scenario template, then split by how each pedestrian moved when first tracked. A jaywalker standing until it decides walks to the curb as a hesitater does (who steps off and back, never crossing), so before the step-off little tells the two apart: read the standing jaywalkers' misses beside the hesitaters' false positives.</p>
 ${templateTable(model)}
 ${examplesSection(r.examples ?? [], threshold1s)}
 ${comparison}

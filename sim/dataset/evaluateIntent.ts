@@ -16,6 +16,7 @@ import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
 import { renderEvalIntentPage, timingBinLabel } from "./evalIntentPage.ts";
+import { type FirstSight, firstSight } from "./firstSight.ts";
 import { type IntentExample, intentExamples } from "./intentExamples.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
 
@@ -73,6 +74,8 @@ export interface PredictorReport {
   pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number };
   /** Pre-entry frames at the 1 s head per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
+  /** The same frames per template split by how each pedestrian moved when first tracked (see firstSight): a standing jaywalker walks to the curb as a hesitater does. */
+  byFirstSight: Record<string, Record<FirstSight, { pedestrians: number; tp: number; fp: number; fn: number }>>;
   /** Pre-entry frames at the 1 s head by time to road entry: timing errors (a little early or late) against who-errors. */
   byTimeToEntry: TimingBin[];
   /** The 1 s head's probability over the jaywalkers' last 3 s before their road entry (p10, median, p90 per 0.1 s): how sharp the timing is. */
@@ -265,6 +268,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   }
   // Anticipation frames at the 1 s head per scenario template and pedestrian; warned pedestrians by the warning.
   const byScenario: PredictorReport["byScenario"] = {};
+  const byFirstSight: PredictorReport["byFirstSight"] = {};
+  const noCounts = () => ({ pedestrians: 0, tp: 0, fp: 0, fn: 0 });
   let others = 0, falseAlarms = 0;
   const perPedestrian: number[] = []; // TP, FP, FN of each pedestrian with pre-entry frames
   for (const s of ds.sequences) {
@@ -280,7 +285,12 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
       else if (y) fn++;
     }
     c.tp += tp; c.fp += fp; c.fn += fn;
-    if (frames > 0) perPedestrian.push(tp, fp, fn);
+    if (frames > 0) {
+      perPedestrian.push(tp, fp, fn);
+      const bySight = (byFirstSight[s.scenario.split("#")[0]] ??= { standing: noCounts(), walking: noCounts() });
+      const k = bySight[firstSight(ds, s.start, s.length)];
+      k.pedestrians++; k.tp += tp; k.fp += fp; k.fn += fn;
+    }
     if (!s.willJaywalk) {
       others++;
       if (warned) falseAlarms++;
@@ -299,6 +309,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     leadTimeByHorizon,
     falseWarnings: { nonCrossers, hours, warnings: onsets, perHour: hours > 0 ? onsets / hours : NaN },
     byScenario,
+    byFirstSight,
     byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, tf),
     earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, tf, TARGET_HORIZON_S, EARLY_TOLERANCE_S),
     beforeEntry: probabilityBeforeEntry(ttePre, pPre),
@@ -347,9 +358,14 @@ export function formatEvalTable(r: EvalReport): string {
   if (model) {
     lines.push("");
     lines.push(`${model.name}: pre-entry frames at the 1 s head per scenario template (where the errors are)`);
-    lines.push(`${"scenario".padEnd(22)} | ${"TP".padStart(5)} ${"FP".padStart(5)} ${"FN".padStart(5)}`);
+    // Then the same frames of the pedestrians standing, and walking, when first tracked.
+    const cells = (...v: (number | string)[]) => v.map((x) => String(x).padStart(5)).join(" ");
+    const sights = ["standing", "walking"] as const;
+    lines.push(`${"scenario".padEnd(22)} | ${cells("TP", "FP", "FN")} | ` + sights.map((k) => `${k} first: ${cells("peds", "TP", "FP", "FN")}`).join(" | "));
     for (const [name, c] of Object.entries(model.byScenario).sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`${name.padEnd(22)} | ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.fn).padStart(5)}`);
+      const sight = model.byFirstSight[name];
+      const split = sight ? sights.map((k) => " ".repeat(k.length + 8) + cells(sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn)) : [];
+      lines.push([`${name.padEnd(22)}`, cells(c.tp, c.fp, c.fn), ...split].join(" | "));
     }
   }
   if (model) {

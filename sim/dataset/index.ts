@@ -8,3 +8,4 @@ export * from "./detectionDataset.ts";
 export * from "./chooseOperatingPoint.ts";
 export * from "./evalIntentPage.ts";
 export * from "./intentExamples.ts";
+export * from "./firstSight.ts";

@@ -42,6 +42,12 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     // Compared with itself (at its card's operating point, the one used above): paired, the difference is 0 on every resample.
     expect(report.comparison?.difference).toMatchObject({ value: 0, lo: 0, hi: 0 });
     expect(formatEvalTable(report)).toContain("within the draw");
+    // First sight on the simulator's own runs: the hesitator stands until triggered, the walker walks.
+    const sight = report.predictors[0].byFirstSight;
+    expect(sight["hesitating-pedestrian"]).toMatchObject({ standing: { pedestrians: 1 }, walking: { pedestrians: 0 } });
+    expect(sight["walk-along-curb"].walking.pedestrians).toBeGreaterThan(0);
+    expect(sight["walk-along-curb"].standing.pedestrians).toBe(0);
+    expect(html).toContain('<th colspan="4">standing when first tracked</th>');
     // The walker and the hesitator never cross: the curb rule warns on the hesitator, the model should not.
     expect(report.predictors[0].falseWarnings.warnings).toBeLessThanOrEqual(report.predictors[1].falseWarnings.warnings);
   });
@@ -107,8 +113,12 @@ describe("scorePredictor", () => {
         });
       });
     });
+    // The jaywalker walks at 1.2 m/s from its first frame; the walker is standing when first tracked.
+    const F = RASTER_SPEC.features.length;
+    const features = new Float32Array(n * F);
+    for (let k = 0; k < jayProbs.length; k++) features[k * F + RASTER_SPEC.features.indexOf("speed_mps")] = 1.2;
     const seq = (start: number, willJaywalk: boolean) => ({ scenario: "s", seed: 1, trackId: start, start, length: 20, behaviour: 0, willJaywalk, willCross: willJaywalk });
-    const ds = { n, meta, labels, sequences: [seq(0, true), seq(20, false)] } as unknown as LoadedDataset;
+    const ds = { n, meta, labels, features, header: { spec: RASTER_SPEC }, sequences: [seq(0, true), seq(20, false)] } as unknown as LoadedDataset;
     return { ds, probs };
   }
 
@@ -124,6 +134,9 @@ describe("scorePredictor", () => {
     expect(r.falseWarnings.warnings).toBe(1);
     // Frames at the 1 s head: the jaywalker's 10 frames before its entry are positive, 7 warned; the walker's one warning is a false positive.
     expect(r.byScenario).toEqual({ s: { tp: 7, fp: 1, fn: 3 } });
+    // The same frames by first sight: the jaywalker's walking, the standing walker's one false positive.
+    expect(r.byFirstSight).toEqual({ s: { walking: { pedestrians: 1, tp: 7, fp: 0, fn: 3 }, standing: { pedestrians: 1, tp: 0, fp: 1, fn: 0 } } });
+    expect(formatEvalTable({ data: {}, model: "m", operatingPoint: at05, predictors: [r], ablation: [] })).toMatch(/\ns +\| +7 +1 +3 +\| +1 +0 +1 +0 +\| +1 +7 +0 +3\n/);
     // The F1 interval resamples those two pedestrians: two walkers (F1 0) up to two jaywalkers (14 TP,
     // 6 FN: 28 / 34); the pair itself scores 14 / 18.
     expect(r.horizons["1s"].preEntry.f1).toBeCloseTo(14 / 18, 6);
