@@ -167,11 +167,12 @@ export class CameraDriver {
 
   /**
    * ffmpeg has exited: frames still waiting for a time are published with their receive time, so
-   * none is lost; times still waiting for a frame were frames ffmpeg never wrote (drops).
+   * none is lost; times still waiting for a frame were frames ffmpeg never wrote: drops, unless we
+   * stopped it (`stopped`) between a frame's showinfo line and its JPEG.
    */
-  endOfStream(): void {
+  endOfStream(stopped = false): void {
     while (this.pendingFrames.length > 0) this.publishUntimed();
-    if (this.pendingTimes.length > 0) this.health.drop(this.pendingTimes.length);
+    if (this.pendingTimes.length > 0 && !stopped) this.health.drop(this.pendingTimes.length);
     this.pendingTimes.length = 0;
   }
 

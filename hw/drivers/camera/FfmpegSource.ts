@@ -31,7 +31,7 @@ export function startFfmpeg(driver: CameraDriver, input: CameraDriverConfig["inp
   const done = new Promise<void>((resolve, reject) => {
     child.on("error", (e) => reject(new Error(`${input.ffmpeg} could not start: ${e.message}; install the Debian package ffmpeg`)));
     child.on("close", (code, signal) => {
-      driver.endOfStream();
+      driver.endOfStream(stopping);
       if (stopping || code === 0) resolve();
       else reject(new Error(`ffmpeg exited (${code ?? signal}) reading ${input.url}: ${lastLines.join(" | ")}`));
     });

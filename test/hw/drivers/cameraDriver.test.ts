@@ -106,6 +106,15 @@ describe.skipIf(!hasFfmpeg)("camera driver (ffmpeg)", () => {
     });
     expect(extra.images).toHaveLength(10);
     expect(diagnosticValue(extra.driver.diagnostics(), "dropped")).toBe("1");
+    // The same when we stopped ffmpeg between that frame's showinfo line and its JPEG: not a drop.
+    const bus = new FakeBus();
+    const stopped = new CameraDriver(cameraConfig({ url: "x" }), undefined, bus);
+    stopped.onStderrLine(showinfo(0));
+    stopped.onStdout(jpegs[0]);
+    stopped.onStderrLine(showinfo(1));
+    stopped.endOfStream(true);
+    expect(bus.on("/sensors/camera/front_camera/image")).toHaveLength(1);
+    expect(diagnosticValue(stopped.diagnostics(), "dropped")).toBe("0");
   });
 
   it("survives 10,000 garbage chunks on the byte stream; the next real JPEG is published", async () => {
