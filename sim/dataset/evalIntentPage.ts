@@ -7,6 +7,7 @@ import { describeOperatingPoint, horizonKey, type ProbabilityBin, RASTER_SPEC, t
 import { RASTER_CHANNEL_COLORS, renderBevRasterSvg } from "../report/bevRasterPicture.ts";
 import { type EvalReport, type PredictorReport, TARGET_HORIZON_S } from "./evaluateIntent.ts";
 import type { IntentExample } from "./intentExamples.ts";
+import type { LookAlike } from "./stepOffLookAlikes.ts";
 import { f3 } from "./reportFiles.ts";
 
 /** The must-show targets on the held-out test suite: ROC-AUC and F1 at the 1 s head on pre-entry frames, the warning's median lead. */
@@ -125,6 +126,25 @@ function beforeEntryPlot(r: EvalReport, threshold: number): string {
     ],
     hLines: [{ y: threshold, label: `1 s threshold ${threshold}`, color: "#555" }],
     heightPx: 300,
+  });
+}
+
+const LOOK_ALIKE_SERIES: readonly { group: LookAlike; label: string; color: string }[] = [
+  { group: "standingJaywalkers", label: "mid-block, standing", color: "#c0392b" },
+  { group: "walkingJaywalkers", label: "mid-block, walking", color: "#2f6fd6" },
+  { group: "hesitaters", label: "hesitaters", color: "#7f8c8d" },
+];
+
+function lookAlikePlot(model: PredictorReport, threshold: number): string {
+  const series = LOOK_ALIKE_SERIES.map(({ group, label, color }) => {
+    const curve = model.stepOff[group];
+    const points = curve.bins.filter((b) => b.frames > 0).map((b) => [-(b.fromS + b.toS) / 2, b.median] as const).reverse();
+    return { label: `${label} (${curve.pedestrians})`, color, points };
+  });
+  return renderTimePlot({
+    id: "step-off", title: "P(1 s)",
+    xLabel: "time relative to the step-off [s]", yLabel: "median P(jaywalk within 1 s)", xRange: [-3, 0], yRange: [0, 1],
+    series, hLines: [{ y: threshold, label: `1 s threshold ${threshold}`, color: "#555" }], heightPx: 260,
   });
 }
 
@@ -255,6 +275,8 @@ ${beforeEntry}
 ${timingTable(model)}
 <p class="caption">The same frames per scenario template, then split by how each pedestrian moved when first tracked. A jaywalker standing until it decides walks to the curb as a hesitater does (who steps off and back, never crossing), so before the step-off little tells the two apart: read the standing jaywalkers' misses beside the hesitaters' false positives.</p>
 ${templateTable(model)}
+<p class="caption">${escapeHtml(model.name)}'s median P(1 s) against time to the step-off (the first frame off the pre-entry set; in brackets, how many pedestrians) for the look-alikes: mid-block jaywalkers standing, and walking, when first tracked, and hesitaters (who step off and back). A standing mid-block jaywalker and a hesitater walk alone to the curb the same way, and while their curves run together the model cannot tell them apart. The hesitaters' frames are all negatives, the jaywalkers' positive from 1 s out.</p>
+${lookAlikePlot(model, threshold1s)}
 ${examplesSection(r.examples ?? [], threshold1s)}
 ${comparison}
 ${ablation}

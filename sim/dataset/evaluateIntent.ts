@@ -18,6 +18,7 @@ import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFi
 import { renderEvalIntentPage, timingBinLabel } from "./evalIntentPage.ts";
 import { type FirstSight, firstSight } from "./firstSight.ts";
 import { type IntentExample, intentExamples } from "./intentExamples.ts";
+import { type LookAlike, type StepOffCurve, stepOffLookAlikes } from "./stepOffLookAlikes.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
 
 export interface EvalOptions {
@@ -80,6 +81,8 @@ export interface PredictorReport {
   byTimeToEntry: TimingBin[];
   /** The 1 s head's probability over the jaywalkers' last 3 s before their road entry (p10, median, p90 per 0.1 s): how sharp the timing is. */
   beforeEntry: ProbabilityBin[];
+  /** The same against time to the step-off, for jaywalkers standing and walking when first tracked and for hesitaters (see stepOffLookAlikes). */
+  stepOff: Record<LookAlike, StepOffCurve>;
   /** Pre-entry F1 at the 1 s head with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
   earlyTolerantF1: number;
   /** Pre-entry curves at the 1 s head (the report's plots): ROC, reliability, F1 against threshold. */
@@ -272,7 +275,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   const noCounts = () => ({ pedestrians: 0, tp: 0, fp: 0, fn: 0 });
   let others = 0, falseAlarms = 0;
   const perPedestrian: number[] = []; // TP, FP, FN of each pedestrian with pre-entry frames
-  for (const s of ds.sequences) {
+  const sights = ds.sequences.map((s) => firstSight(ds, s.start, s.length));
+  for (const [q, s] of ds.sequences.entries()) {
     const c = (byScenario[s.scenario.split("#")[0]] ??= { tp: 0, fp: 0, fn: 0 });
     let warned = false, frames = 0, tp = 0, fp = 0, fn = 0;
     for (let i = s.start; i < s.start + s.length; i++) {
@@ -288,7 +292,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     if (frames > 0) {
       perPedestrian.push(tp, fp, fn);
       const bySight = (byFirstSight[s.scenario.split("#")[0]] ??= { standing: noCounts(), walking: noCounts() });
-      const k = bySight[firstSight(ds, s.start, s.length)];
+      const k = bySight[sights[q]];
       k.pedestrians++; k.tp += tp; k.fp += fp; k.fn += fn;
     }
     if (!s.willJaywalk) {
@@ -313,6 +317,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     byTimeToEntry: errorsByTimeToEntry(ttePre, yPre, pPre, tf),
     earlyTolerantF1: earlyTolerantF1(ttePre, yPre, pPre, tf, TARGET_HORIZON_S, EARLY_TOLERANCE_S),
     beforeEntry: probabilityBeforeEntry(ttePre, pPre),
+    stepOff: stepOffLookAlikes(ds, probs, kf, sights),
     curves: { roc: rocCurve(yPre, pPre), reliability: reliabilityBins(yPre, pPre), f1ByThreshold: f1ByThreshold(yPre, pPre, CURVE_THRESHOLDS) },
     preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
     preEntryCounts: perPedestrian,

@@ -9,3 +9,4 @@ export * from "./chooseOperatingPoint.ts";
 export * from "./evalIntentPage.ts";
 export * from "./intentExamples.ts";
 export * from "./firstSight.ts";
+export * from "./stepOffLookAlikes.ts";

@@ -48,6 +48,10 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     expect(sight["walk-along-curb"].walking.pedestrians).toBeGreaterThan(0);
     expect(sight["walk-along-curb"].standing.pedestrians).toBe(0);
     expect(html).toContain('<th colspan="4">standing when first tracked</th>');
+    // The look-alike picture: the hesitator (by its behaviour) has a curve; there is no mid-block jaywalker here.
+    expect(report.predictors[0].stepOff.hesitaters.pedestrians).toBe(1);
+    expect(report.predictors[0].stepOff.standingJaywalkers.pedestrians + report.predictors[0].stepOff.walkingJaywalkers.pedestrians).toBe(0);
+    expect(html).toContain('<svg id="step-off"');
     // The walker and the hesitator never cross: the curb rule warns on the hesitator, the model should not.
     expect(report.predictors[0].falseWarnings.warnings).toBeLessThanOrEqual(report.predictors[1].falseWarnings.warnings);
   });
