@@ -81,7 +81,7 @@ export interface PredictorReport {
   byTimeToEntry: TimingBin[];
   /** The 1 s head's probability over the jaywalkers' last 3 s before their road entry (p10, median, p90 per 0.1 s): how sharp the timing is. */
   beforeEntry: ProbabilityBin[];
-  /** The same against time to the step-off, for jaywalkers standing and walking when first tracked and for hesitaters (see stepOffLookAlikes). */
+  /** The same against time to the step-off, for the mid-block jaywalkers standing and walking when first tracked and for the hesitaters: the look-alikes (see stepOffLookAlikes). */
   stepOff: Record<LookAlike, StepOffCurve>;
   /** Pre-entry F1 at the 1 s head with warnings up to 0.5 s earlier than it forgiven (diagnostic; see earlyTolerantF1). */
   earlyTolerantF1: number;
