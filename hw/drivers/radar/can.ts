@@ -94,7 +94,9 @@ export class CanUtilsTransport implements CanTransport {
     });
     this.done = new Promise((resolve, reject) => {
       this.child.on("error", (e) => reject(new Error(`candump (can-utils) could not start: ${e.message}; install the Debian package can-utils`)));
-      this.child.on("exit", (code, signal) => {
+      // "close", not "exit": after stdout and stderr are drained, so the last frames are delivered and
+      // the error carries what candump said (on "exit" its stderr may not have been read yet).
+      this.child.on("close", (code, signal) => {
         if (this.closing) resolve();
         else reject(new Error(`candump -L ${iface} exited (${code ?? signal}): ${stderr.trim() || "no output"}`));
       });

@@ -1,7 +1,7 @@
 // The ARS408 radar driver: candump replay, an in-memory CAN transport, the 0x200 configuration,
 // fuzzing through the driver's input path. The demo log's first cycle is the ARS408 test vectors
 // of ../shared/data/radar/ars408-test-vectors.md (tier4/ars408_driver, Apache-2.0).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { DiagnosticStatus_Level } from "../../../bus/gen/curb/diagnostics_pb.ts";
 import { RadarDynamicProperty, RadarObjectClass, type RadarObjectList } from "../../../bus/gen/curb/sensors_pb.ts";
@@ -110,6 +110,14 @@ describe("ARS408 radar driver", () => {
     const good = after.filter((l) => l.frameId === "front_radar" && l.complete && l.objects.length === 2 && l.frames.length === 7);
     expect(good.length).toBeGreaterThanOrEqual(40);
     expect(after[after.length - 1].measCounter).toBe(40);
+  });
+
+  it.skipIf(spawnSync("candump", ["-h"]).error !== undefined)("candump failing to open an interface: the error says what candump said", async () => {
+    // No such interface (or, on a kernel without CAN, no CAN sockets at all): candump prints why and exits 1.
+    const transport = new CanUtilsTransport("nosuch0");
+    const err = await transport.done.then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/^candump -L nosuch0 exited \(1\): \S/);
+    expect(err?.message).not.toContain("no output");
   });
 
   it("live SocketCAN through can-utils on a vcan interface", async (ctx) => {
