@@ -7,6 +7,7 @@ import { describeOperatingPoint, horizonKey, type ProbabilityBin, RASTER_SPEC, t
 import { RASTER_CHANNEL_COLORS, renderBevRasterSvg } from "../report/bevRasterPicture.ts";
 import { type EvalReport, type PredictorReport, TARGET_HORIZON_S } from "./evaluateIntent.ts";
 import type { IntentExample } from "./intentExamples.ts";
+import { FIRST_SIGHTS } from "./firstSight.ts";
 import type { LookAlike } from "./stepOffLookAlikes.ts";
 import { f3 } from "./reportFiles.ts";
 
@@ -111,10 +112,14 @@ export function stayAboveFromS(bins: readonly ProbabilityBin[], stat: "p10" | "m
   return from;
 }
 
+/** Non-empty bins of time before an event as plot points: x = −(bin centre), oldest first. */
+function binPoints(bins: readonly ProbabilityBin[], stat: "p10" | "median" | "p90") {
+  return bins.filter((b) => b.frames > 0).map((b) => [-(b.fromS + b.toS) / 2, b[stat]] as const).reverse();
+}
+
 function beforeEntryPlot(r: EvalReport, threshold: number): string {
   const model = r.predictors[0];
-  const points = (p: PredictorReport, stat: "p10" | "median" | "p90") =>
-    p.beforeEntry.filter((b) => b.frames > 0).map((b) => [-(b.fromS + b.toS) / 2, b[stat]] as const).reverse();
+  const points = (p: PredictorReport, stat: "p10" | "median" | "p90") => binPoints(p.beforeEntry, stat);
   return renderTimePlot({
     id: "before-entry", title: "P(1 s)",
     xLabel: "time relative to the road entry [s]", yLabel: "P(jaywalk within 1 s)", xRange: [-3, 0], yRange: [0, 1],
@@ -138,8 +143,7 @@ const LOOK_ALIKE_SERIES: readonly { group: LookAlike; label: string; color: stri
 function lookAlikePlot(model: PredictorReport, threshold: number): string {
   const series = LOOK_ALIKE_SERIES.map(({ group, label, color }) => {
     const curve = model.stepOff[group];
-    const points = curve.bins.filter((b) => b.frames > 0).map((b) => [-(b.fromS + b.toS) / 2, b.median] as const).reverse();
-    return { label: `${label} (${curve.pedestrians})`, color, points };
+    return { label: `${label} (${curve.pedestrians})`, color, points: binPoints(curve.bins, "median") };
   });
   return renderTimePlot({
     id: "step-off", title: "P(1 s)",
@@ -178,17 +182,16 @@ ${rows.join("\n")}`;
 }
 
 function templateTable(p: PredictorReport): string {
-  const sights = ["standing", "walking"] as const;
   const rows = Object.entries(p.byScenario)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, c]) => {
       const sight = p.byFirstSight[name];
-      const split = sights.map((k) => (sight ? [sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn] : ["", "", "", ""]).map((v) => `<td>${v}</td>`).join(""));
+      const split = FIRST_SIGHTS.map((k) => (sight ? [sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn] : ["", "", "", ""]).map((v) => `<td>${v}</td>`).join(""));
       return `<tr><td>${escapeHtml(name)}</td><td>${c.tp}</td><td>${c.fp}</td><td>${c.fn}</td>${split.join("")}</tr>`;
     });
   const th = (...h: string[]) => h.map((x) => `<th>${x}</th>`).join("");
-  return `<table><tr><th rowspan="2">scenario template</th><th colspan="3">all</th>${sights.map((k) => `<th colspan="4">${k} when first tracked</th>`).join("")}</tr>` +
-    `<tr>${th("TP", "FP", "FN")}${sights.map(() => th("pedestrians", "TP", "FP", "FN")).join("")}</tr>${rows.join("")}</table>`;
+  return `<table><tr><th rowspan="2">scenario template</th><th colspan="3">all</th>${FIRST_SIGHTS.map((k) => `<th colspan="4">${k} when first tracked</th>`).join("")}</tr>` +
+    `<tr>${th("TP", "FP", "FN")}${FIRST_SIGHTS.map(() => th("pedestrians", "TP", "FP", "FN")).join("")}</tr>${rows.join("")}</table>`;
 }
 
 /** The page, from the report `curb eval intent` writes as eval.json. */

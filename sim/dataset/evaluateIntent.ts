@@ -10,13 +10,13 @@ import {
   binaryMetrics, type BinaryMetrics, type BootstrapInterval, CurbRulePredictor, earlyTolerantF1, errorsByTimeToEntry, f1ByThreshold, f1Score, describeOperatingPoint, horizonKey, pairedBootstrapF1Difference, pedestrianBootstrapF1, loadIntentGraph, median, probabilityBeforeEntry, type ProbabilityBin,
   checkOperatingPoint, type OperatingPoint, operatingPointOf, quantile, RASTER_SPEC, resolveModelPath, type ReliabilityBin, reliabilityBins, rocCurve, StreetGeometry, thresholdAt, type TimingBin, warningLeadTimeS, warningOnsets,
 } from "../../prediction/index.ts";
-import { findScenario } from "../scenarios/index.ts";
+import { findScenario, templateName } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
 import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
 import { renderEvalIntentPage, timingBinLabel } from "./evalIntentPage.ts";
-import { type FirstSight, firstSight } from "./firstSight.ts";
+import { FIRST_SIGHTS, type FirstSight, firstSight } from "./firstSight.ts";
 import { type IntentExample, intentExamples } from "./intentExamples.ts";
 import { type LookAlike, type StepOffCurve, stepOffLookAlikes } from "./stepOffLookAlikes.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
@@ -272,12 +272,13 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   // Anticipation frames at the 1 s head per scenario template and pedestrian; warned pedestrians by the warning.
   const byScenario: PredictorReport["byScenario"] = {};
   const byFirstSight: PredictorReport["byFirstSight"] = {};
-  const noCounts = () => ({ pedestrians: 0, tp: 0, fp: 0, fn: 0 });
+  const noCounts = () => Object.fromEntries(FIRST_SIGHTS.map((k) => [k, { pedestrians: 0, tp: 0, fp: 0, fn: 0 }])) as PredictorReport["byFirstSight"][string];
   let others = 0, falseAlarms = 0;
   const perPedestrian: number[] = []; // TP, FP, FN of each pedestrian with pre-entry frames
   const sights = ds.sequences.map((s) => firstSight(ds, s.start, s.length));
   for (const [q, s] of ds.sequences.entries()) {
-    const c = (byScenario[s.scenario.split("#")[0]] ??= { tp: 0, fp: 0, fn: 0 });
+    const template = templateName(s.scenario);
+    const c = (byScenario[template] ??= { tp: 0, fp: 0, fn: 0 });
     let warned = false, frames = 0, tp = 0, fp = 0, fn = 0;
     for (let i = s.start; i < s.start + s.length; i++) {
       if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
@@ -291,8 +292,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     c.tp += tp; c.fp += fp; c.fn += fn;
     if (frames > 0) {
       perPedestrian.push(tp, fp, fn);
-      const bySight = (byFirstSight[s.scenario.split("#")[0]] ??= { standing: noCounts(), walking: noCounts() });
-      const k = bySight[sights[q]];
+      const k = (byFirstSight[template] ??= noCounts())[sights[q]];
       k.pedestrians++; k.tp += tp; k.fp += fp; k.fn += fn;
     }
     if (!s.willJaywalk) {
@@ -365,11 +365,10 @@ export function formatEvalTable(r: EvalReport): string {
     lines.push(`${model.name}: pre-entry frames at the 1 s head per scenario template (where the errors are)`);
     // Then the same frames of the pedestrians standing, and walking, when first tracked.
     const cells = (...v: (number | string)[]) => v.map((x) => String(x).padStart(5)).join(" ");
-    const sights = ["standing", "walking"] as const;
-    lines.push(`${"scenario".padEnd(22)} | ${cells("TP", "FP", "FN")} | ` + sights.map((k) => `${k} first: ${cells("peds", "TP", "FP", "FN")}`).join(" | "));
+    lines.push(`${"scenario".padEnd(22)} | ${cells("TP", "FP", "FN")} | ` + FIRST_SIGHTS.map((k) => `${k} first: ${cells("peds", "TP", "FP", "FN")}`).join(" | "));
     for (const [name, c] of Object.entries(model.byScenario).sort(([a], [b]) => a.localeCompare(b))) {
       const sight = model.byFirstSight[name];
-      const split = sight ? sights.map((k) => " ".repeat(k.length + 8) + cells(sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn)) : [];
+      const split = sight ? FIRST_SIGHTS.map((k) => " ".repeat(k.length + 8) + cells(sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn)) : [];
       lines.push([`${name.padEnd(22)}`, cells(c.tp, c.fp, c.fn), ...split].join(" | "));
     }
   }

@@ -2,9 +2,11 @@
 // the pedestrian's start: a standing jaywalker's approach to the curb is the same walk as a hesitater's
 // (both stand until triggered, then walk to the curb over `approachS`), so before the step-off no input
 // tells them apart, while a jaywalker walking along the sidewalk first turns toward the road.
+import { median } from "../../prediction/index.ts";
 import type { LoadedDataset } from "./datasetFiles.ts";
 
-export type FirstSight = "standing" | "walking";
+export const FIRST_SIGHTS = Object.freeze(["standing", "walking"] as const);
+export type FirstSight = (typeof FIRST_SIGHTS)[number];
 
 /**
  * "standing" when the median tracked speed over the first `windowS` of the sequence is below
@@ -16,7 +18,6 @@ export function firstSight(ds: Pick<LoadedDataset, "features" | "header">, start
   const speed = spec.features.indexOf("speed_mps");
   if (speed < 0) throw new Error(`first sight: the dataset's features have no speed_mps (${spec.features.join(", ")})`);
   const n = Math.max(1, Math.min(length, Math.round(windowS * spec.rateHz)));
-  const speeds = Array.from({ length: n }, (_, k) => ds.features[(start + k) * F + speed]).sort((a, b) => a - b);
-  const median = n % 2 ? speeds[(n - 1) / 2] : (speeds[n / 2 - 1] + speeds[n / 2]) / 2;
-  return median < spec.standingSpeedMps ? "standing" : "walking";
+  const speeds = Array.from({ length: n }, (_, k) => ds.features[(start + k) * F + speed]);
+  return median(speeds) < spec.standingSpeedMps ? "standing" : "walking";
 }

@@ -3,6 +3,7 @@
 // metrics count, so a reader can see what a number like "0.898" is made of.
 import { RASTER_SPEC } from "../../prediction/index.ts";
 import { bevRasterDataUrl } from "../report/bevRasterPicture.ts";
+import { templateName } from "../scenarios/index.ts";
 import { META_COLUMNS } from "./collectRun.ts";
 import type { LoadedDataset } from "./datasetFiles.ts";
 
@@ -35,7 +36,7 @@ export function intentExamples(ds: LoadedDataset, probs: Float32Array, max = 6, 
   const first = new Map<string, IntentExample>();
   const headsAt = (i: number) => Array.from(probs.subarray(i * H, (i + 1) * H), (p) => Math.round(p * 1e4) / 1e4);
   for (const s of ds.sequences) {
-    const template = s.scenario.split("#")[0];
+    const template = templateName(s.scenario);
     if (!s.willJaywalk || first.has(template)) continue;
     const entryS = ds.meta[s.start * M + col("t_s")] + ds.meta[s.start * M + col("time_to_entry_s")];
     if (!Number.isFinite(entryS)) continue;

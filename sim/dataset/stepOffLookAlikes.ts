@@ -5,6 +5,7 @@
 // until the step-off, the model cannot tell them apart. The walking ones show an approach with a turn.
 import { msg } from "../../bus/index.ts";
 import { type ProbabilityBin, probabilityBeforeEntry, RASTER_SPEC } from "../../prediction/index.ts";
+import { templateName } from "../scenarios/index.ts";
 import { META_COLUMNS } from "./collectRun.ts";
 import type { LoadedDataset } from "./datasetFiles.ts";
 import type { FirstSight } from "./firstSight.ts";
@@ -33,14 +34,12 @@ const col = (name: (typeof META_COLUMNS)[number]) => META_COLUMNS.indexOf(name);
  */
 export function stepOffLookAlikes(ds: Pick<LoadedDataset, "meta" | "sequences">, probs: ArrayLike<number>, head: number, sights: readonly FirstSight[], template = LOOK_ALIKE_TEMPLATE, spanS = 3): Record<LookAlike, StepOffCurve> {
   const H = RASTER_SPEC.horizonsS.length;
-  const times: Record<LookAlike, number[]> = { standingJaywalkers: [], walkingJaywalkers: [], hesitaters: [] };
-  const ps: Record<LookAlike, number[]> = { standingJaywalkers: [], walkingJaywalkers: [], hesitaters: [] };
-  const pedestrians: Record<LookAlike, number> = { standingJaywalkers: 0, walkingJaywalkers: 0, hesitaters: 0 };
+  const groups = Object.fromEntries(LOOK_ALIKES.map((g) => [g, { pedestrians: 0, times: [] as number[], ps: [] as number[] }])) as Record<LookAlike, { pedestrians: number; times: number[]; ps: number[] }>;
   const pre = (i: number) => ds.meta[i * M + col("pre_entry")] === 1;
   const t = (i: number) => ds.meta[i * M + col("t_s")];
   ds.sequences.forEach((s, k) => {
     const group: LookAlike | undefined = s.willJaywalk
-      ? s.scenario.split("#")[0] !== template ? undefined : sights[k] === "standing" ? "standingJaywalkers" : "walkingJaywalkers"
+      ? templateName(s.scenario) !== template ? undefined : sights[k] === "standing" ? "standingJaywalkers" : "walkingJaywalkers"
       : s.behaviour === msg.PedestrianTruth_Behaviour.HESITATE ? "hesitaters" : undefined;
     if (!group) return;
     let off = -1, seenPre = false;
@@ -49,13 +48,13 @@ export function stepOffLookAlikes(ds: Pick<LoadedDataset, "meta" | "sequences">,
       else if (seenPre) off = i;
     }
     if (off < 0) return;
-    pedestrians[group]++;
+    const g = groups[group];
+    g.pedestrians++;
     for (let i = s.start; i < off; i++) {
       if (!pre(i)) continue;
-      times[group].push(t(off) - t(i));
-      ps[group].push(probs[i * H + head]);
+      g.times.push(t(off) - t(i));
+      g.ps.push(probs[i * H + head]);
     }
   });
-  const curve = (g: LookAlike): StepOffCurve => ({ pedestrians: pedestrians[g], bins: probabilityBeforeEntry(times[g], ps[g], spanS) });
-  return { standingJaywalkers: curve("standingJaywalkers"), walkingJaywalkers: curve("walkingJaywalkers"), hesitaters: curve("hesitaters") };
+  return Object.fromEntries(LOOK_ALIKES.map((k) => [k, { pedestrians: groups[k].pedestrians, bins: probabilityBeforeEntry(groups[k].times, groups[k].ps, spanS) }])) as Record<LookAlike, StepOffCurve>;
 }

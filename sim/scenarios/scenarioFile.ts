@@ -84,6 +84,11 @@ export interface InstantiateOptions {
   baseDir?: string;
 }
 
+/** The template a scenario variant was drawn from: "jaywalk-group#300008" → "jaywalk-group" (see instantiateScenario). */
+export function templateName(scenario: string): string {
+  return scenario.split("#")[0];
+}
+
 /** Resolves the template with `seed` and validates it; errors name the file, line and path. */
 export function instantiateScenario(t: ScenarioTemplate, seed: number, options: InstantiateOptions = {}): Scenario {
   const seedNote = t.random ? seed : undefined;
