@@ -21,4 +21,4 @@ export {
 } from "./LogReader.ts";
 export { comparablePayload, samePayload } from "./comparablePayload.ts";
 export { playLog, type PlayOptions, type PlayResult } from "./playLog.ts";
-export { rerunStack, STACK_INPUTS, STACK_OUTPUTS, type RerunResult, type TopicDiff } from "./rerunStack.ts";
+export { recordedStackParams, rerunStack, STACK_INPUTS, STACK_OUTPUTS, STACK_PARAMS_METADATA_KEY, type RerunResult, type TopicDiff } from "./rerunStack.ts";

@@ -2,8 +2,10 @@
 // the stack again and diff what it publishes against what the log holds. Unchanged code gives no
 // difference; a change shows exactly which outputs moved, and from when.
 import { type Envelope, InProcessBus, type TopicName } from "../bus/index.ts";
-import { startStack, type StackParamsInput } from "../planning/index.ts";
+import { StackParamsSchema, startStack, type StackParamsInput } from "../planning/index.ts";
+import { settleAsyncWork } from "../prediction/index.ts";
 import { LogReader } from "./LogReader.ts";
+import { MCAP_METADATA_NAME } from "./McapRecorder.ts";
 import { comparablePayload } from "./comparablePayload.ts";
 
 /** What the stack consumes, in the order a frame publishes them when stamps are equal. */
@@ -18,6 +20,9 @@ export const STACK_OUTPUTS: readonly TopicName[] = [
   "/diagnostics",
 ];
 
+/** Key, in the log's "curb" metadata record, of the stack parameters the drive ran with (JSON). */
+export const STACK_PARAMS_METADATA_KEY = "stack_params";
+
 export interface TopicDiff {
   topic: string;
   logged: number;
@@ -30,6 +35,8 @@ export interface TopicDiff {
 
 export interface RerunResult {
   log: string;
+  /** Where the stack parameters came from: the log's record of its drive, the caller, or the defaults (an older log records none). */
+  stackParams: "recorded" | "given" | "defaults";
   inputMessages: number;
   simSeconds: number;
   wallSeconds: number;
@@ -40,11 +47,38 @@ export interface RerunResult {
 
 const inputRank = new Map(STACK_INPUTS.map((t, i) => [t as string, i]));
 
-export async function rerunStack(logPath: string, stackParams: StackParamsInput = {}): Promise<RerunResult> {
+/**
+ * The stack parameters a log's drive ran with (`curb sim` records them), or undefined when the log
+ * records none. A record that no longer validates (a parameter renamed since) is refused, naming it.
+ */
+export function recordedStackParams(path: string, metadata: Readonly<Record<string, Readonly<Record<string, string>>>>): StackParamsInput | undefined {
+  const text = metadata[MCAP_METADATA_NAME]?.[STACK_PARAMS_METADATA_KEY];
+  if (text === undefined) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: its recorded ${STACK_PARAMS_METADATA_KEY} are not JSON (${(error as Error).message}); give the parameters with --config`);
+  }
+  const parsed = StackParamsSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top level)"}: ${i.message}`).join("; ");
+    throw new Error(`${path}: its recorded ${STACK_PARAMS_METADATA_KEY} do not fit this stack (${issues}); give the parameters with --config`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Re-runs the stack on the log's recorded inputs. Without `stackParams` it runs with the parameters
+ * the log records (so an unchanged checkout reproduces the drive), or the defaults if it records none.
+ */
+export async function rerunStack(logPath: string, stackParams?: StackParamsInput): Promise<RerunResult> {
   const reader = await LogReader.open(logPath);
   const inputs: Envelope[] = [];
   const logged = new Map<string, Envelope[]>(STACK_OUTPUTS.map((t) => [t, []]));
+  let recorded: StackParamsInput | undefined;
   try {
+    if (!stackParams) recorded = recordedStackParams(logPath, reader.info().metadata);
     for await (const e of reader.messages({ topics: [...STACK_INPUTS, ...STACK_OUTPUTS] })) {
       if (inputRank.has(e.topic)) inputs.push(e);
       else logged.get(e.topic)?.push(e);
@@ -61,13 +95,21 @@ export async function rerunStack(logPath: string, stackParams: StackParamsInput 
   const bus = new InProcessBus();
   const replayed = new Map<string, Envelope[]>(STACK_OUTPUTS.map((t) => [t, []]));
   const sub = bus.all().subscribe((e) => replayed.get(e.topic)?.push(e));
-  const stack = startStack(bus, stackParams);
+  const stack = startStack(bus, stackParams ?? recorded ?? {});
   const wallStart = performance.now();
-  for (const e of inputs) bus.publish(e.topic, e.message as never, e.stampNs);
+  try {
+    for (const e of inputs) {
+      bus.publish(e.topic, e.message as never, e.stampNs);
+      // As in the closed loop: asynchronous stages (ONNX intent inference) finish a frame before the next input.
+      if (e.topic === "/sim/ground_truth") await settleAsyncWork(bus);
+    }
+    await settleAsyncWork(bus);
+  } finally {
+    stack.stop();
+    sub.unsubscribe();
+    await bus.close();
+  }
   const wallSeconds = (performance.now() - wallStart) / 1000;
-  stack.stop();
-  sub.unsubscribe();
-  await bus.close();
 
   const topics = STACK_OUTPUTS.map((topic): TopicDiff => {
     const a = logged.get(topic)!;
@@ -88,6 +130,7 @@ export async function rerunStack(logPath: string, stackParams: StackParamsInput 
   const simSeconds = Number(inputs[inputs.length - 1].stampNs - inputs[0].stampNs) / 1e9;
   return {
     log: logPath,
+    stackParams: stackParams ? "given" : recorded ? "recorded" : "defaults",
     inputMessages: inputs.length,
     simSeconds,
     wallSeconds,

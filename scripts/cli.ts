@@ -80,14 +80,14 @@ program
   .description("feed a recorded log back: onto the ZeroMQ bus at a rate, or (--rerun) through the stack, diffing its outputs against the log")
   .argument("<log>", "an MCAP log written by curb")
   .option("--rerun", "re-run the stack on the log's recorded inputs and report which outputs differ (exit 1 if any)")
-  .option("--config <file>", "with --rerun: stack parameters (YAML or JSON) to try on the recorded drive")
+  .option("--config <file>", "with --rerun: stack parameters (YAML or JSON) to try on the recorded drive instead of the ones it records")
   .option("--rate <r>", "multiple of real time, or 'max'", "1")
   .option("--bind <endpoints>", "ZeroMQ endpoints to publish on: LATEST,LOSSLESS", "tcp://127.0.0.1:5556,tcp://127.0.0.1:5557")
   .action(async (log: string, opts: { rerun?: boolean; config?: string; rate: string; bind: string }) => {
     const { rerunStack, playLog } = await import("../replay/index.ts");
     if (opts.rerun) {
       const { loadStackParams } = await import("../sim/index.ts");
-      const result = await rerunStack(resolve(log), opts.config ? loadStackParams(opts.config) : {});
+      const result = await rerunStack(resolve(log), opts.config ? loadStackParams(opts.config) : undefined);
       console.log(JSON.stringify(result, null, 2));
       process.exitCode = result.identical ? 0 : 1;
       return;

@@ -1,9 +1,9 @@
 // The closed loop: world → bus → stack → command → world, on the sim clock. The stack runs
 // synchronously on an in-process bus, so a scenario and a seed give the same run bit for bit.
 import { msg, type Bus, InProcessBus, secondsToNs, toTimestamp } from "../bus/index.ts";
-import { startStack, type StackParamsInput } from "../planning/index.ts";
+import { StackParamsSchema, startStack, type StackParamsInput } from "../planning/index.ts";
 import { settleAsyncWork } from "../prediction/index.ts";
-import { McapRecorder } from "../replay/index.ts";
+import { McapRecorder, STACK_PARAMS_METADATA_KEY } from "../replay/index.ts";
 import type { SimFrame } from "./metrics/index.ts";
 import type { Scenario } from "./scenarios/index.ts";
 import { type SensorKind, SensorRig } from "./sensorRig.ts";
@@ -72,7 +72,10 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
   const world = new World(scenario, options.seed);
   // Sensors before the log: a bad rig (unknown sensor name, missing calibration) leaves no half-written file.
   const rig = options.sensors?.length ? await SensorRig.create(world, bus, { seed: options.seed, kinds: options.sensors, baseDir: options.scenarioDir ?? process.cwd() }) : undefined;
-  const recorder = options.logPath ? await McapRecorder.open(options.logPath, { metadata: { scenario: scenario.name, seed: String(options.seed) } }) : undefined;
+  const stackParams = StackParamsSchema.parse(options.stackParams ?? {});
+  // The log says what the stack ran with, so `curb replay --rerun` can run the same stack again.
+  const metadata = { scenario: scenario.name, seed: String(options.seed), [STACK_PARAMS_METADATA_KEY]: JSON.stringify(stackParams) };
+  const recorder = options.logPath ? await McapRecorder.open(options.logPath, { metadata }) : undefined;
   recorder?.attach(bus);
   options.onBus?.(bus);
 
@@ -102,7 +105,7 @@ export async function runClosedLoop(scenario: Scenario, options: ClosedLoopOptio
       stageLatencies.set(e.message.name, list);
     }),
   ];
-  const stack = startStack(bus, options.stackParams ?? {});
+  const stack = startStack(bus, stackParams);
 
   const streetMap = world.streetMap();
   bus.publish("/map", streetMap, world.timeNs);

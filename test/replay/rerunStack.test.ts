@@ -4,17 +4,34 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Envelope, InProcessBus } from "../../bus/index.ts";
-import { LogReader, playLog, rerunStack, samePayload } from "../../replay/index.ts";
+import { type Envelope, InProcessBus, type msg } from "../../bus/index.ts";
+import { LogReader, McapRecorder, playLog, rerunStack, samePayload, STACK_PARAMS_METADATA_KEY } from "../../replay/index.ts";
 import { runClosedLoop } from "../../sim/index.ts";
 import { findScenario } from "../../sim/scenarios/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "curb-rerun-"));
 const log = join(dir, "run.mcap");
+// The same drive with the learned intent model, whose ONNX inference finishes asynchronously.
+const intentLog = join(dir, "intent.mcap");
+const INTENT_STACK = { prediction: { predictor: "intent_cnn_gru" as const } };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   await runClosedLoop(findScenario("jaywalk-clear-view"), { seed: 5, logPath: log });
+  await runClosedLoop(findScenario("jaywalk-clear-view"), { seed: 5, logPath: intentLog, stackParams: INTENT_STACK });
 });
+
+/** Writes a log of `source`'s messages under other metadata. */
+async function withMetadata(source: string, path: string, metadata: Record<string, string>): Promise<string> {
+  const bus = new InProcessBus();
+  const recorder = await McapRecorder.open(path, { metadata });
+  recorder.attach(bus);
+  const reader = await LogReader.open(source);
+  for await (const e of reader.messages()) bus.publish(e.topic, e.message as never, e.stampNs);
+  await reader.close();
+  await bus.close();
+  await recorder.close();
+  return path;
+}
 
 describe("rerunStack", () => {
   it("unchanged stack ⇒ every output identical (bar wall-clock latency)", async () => {
@@ -36,9 +53,48 @@ describe("rerunStack", () => {
     expect(diff["/planning/trajectory"].firstDifferenceNs).not.toBeNull();
   });
 
+  it("the learned intent stack: its asynchronous inference is awaited per frame, so the drive reproduces", async () => {
+    const r = await rerunStack(intentLog);
+    expect(r.stackParams).toBe("recorded");
+    const agents = r.topics.find((t) => t.topic === "/prediction/agents")!;
+    expect(agents.logged).toBeGreaterThan(100);
+    expect(agents.replayed).toBe(agents.logged);
+    expect(r.identical).toBe(true);
+    // The predictions replayed are the model's, not the curb rule's.
+    const reader = await LogReader.open(intentLog);
+    let predictor = "";
+    for await (const e of reader.messages({ topics: ["/prediction/agents"] })) predictor ||= (e.message as msg.AgentPredictions).predictor;
+    await reader.close();
+    expect(predictor).toBe("intent_cnn_gru");
+  });
+
+  it("runs with the parameters the log records unless others are given", async () => {
+    const stopFar = { planning: { pedestrianStopDistanceM: 6 } };
+    const farLog = join(dir, "stop-far.mcap");
+    await runClosedLoop(findScenario("jaywalk-clear-view"), { seed: 5, logPath: farLog, stackParams: stopFar });
+    const recorded = await rerunStack(farLog);
+    expect(recorded.stackParams).toBe("recorded");
+    expect(recorded.identical).toBe(true);
+    const defaults = await rerunStack(farLog, {});
+    expect(defaults.stackParams).toBe("given");
+    expect(defaults.topics.find((t) => t.topic === "/planning/trajectory")!.different).toBeGreaterThan(0);
+  });
+
+  it("a log that records no parameters runs with the defaults; one whose record does not fit is refused", async () => {
+    const bare = await withMetadata(log, join(dir, "bare.mcap"), { scenario: "jaywalk-clear-view", seed: "5" });
+    const r = await rerunStack(bare);
+    expect(r.stackParams).toBe("defaults");
+    expect(r.identical).toBe(true);
+    const renamed = await withMetadata(log, join(dir, "renamed.mcap"), { [STACK_PARAMS_METADATA_KEY]: JSON.stringify({ planning: { stopDistanceM: 3 } }) });
+    await expect(rerunStack(renamed)).rejects.toThrow(/renamed\.mcap: its recorded stack_params do not fit this stack \(planning: .*stopDistanceM.*\); give the parameters with --config/);
+    const garbled = await withMetadata(log, join(dir, "garbled.mcap"), { [STACK_PARAMS_METADATA_KEY]: "{planning" });
+    await expect(rerunStack(garbled)).rejects.toThrow(/garbled\.mcap: its recorded stack_params are not JSON/);
+    // Given parameters replace a record that does not fit.
+    expect((await rerunStack(renamed, {})).identical).toBe(true);
+  });
+
   it("a log without the stack's input is refused with a reason", async () => {
     const bus = new InProcessBus();
-    const { McapRecorder } = await import("../../replay/index.ts");
     const path = join(dir, "no-input.mcap");
     const recorder = await McapRecorder.open(path);
     recorder.attach(bus);
