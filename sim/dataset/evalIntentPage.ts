@@ -186,7 +186,7 @@ function templateTable(p: PredictorReport): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, c]) => {
       const sight = p.byFirstSight[name];
-      const split = FIRST_SIGHTS.map((k) => (sight ? [sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn] : ["", "", "", ""]).map((v) => `<td>${v}</td>`).join(""));
+      const split = FIRST_SIGHTS.map((k) => [sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn].map((v) => `<td>${v}</td>`).join(""));
       return `<tr><td>${escapeHtml(name)}</td><td>${c.tp}</td><td>${c.fp}</td><td>${c.fn}</td>${split.join("")}</tr>`;
     });
   const th = (...h: string[]) => h.map((x) => `<th>${x}</th>`).join("");

@@ -279,6 +279,8 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   for (const [q, s] of ds.sequences.entries()) {
     const template = templateName(s.scenario);
     const c = (byScenario[template] ??= { tp: 0, fp: 0, fn: 0 });
+    // Every template gets its split, zeros where no pedestrian was tracked before its entry (hidden ones).
+    byFirstSight[template] ??= noCounts();
     let warned = false, frames = 0, tp = 0, fp = 0, fn = 0;
     for (let i = s.start; i < s.start + s.length; i++) {
       if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
@@ -292,7 +294,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     c.tp += tp; c.fp += fp; c.fn += fn;
     if (frames > 0) {
       perPedestrian.push(tp, fp, fn);
-      const k = (byFirstSight[template] ??= noCounts())[sights[q]];
+      const k = byFirstSight[template][sights[q]];
       k.pedestrians++; k.tp += tp; k.fp += fp; k.fn += fn;
     }
     if (!s.willJaywalk) {
@@ -368,7 +370,7 @@ export function formatEvalTable(r: EvalReport): string {
     lines.push(`${"scenario".padEnd(22)} | ${cells("TP", "FP", "FN")} | ` + FIRST_SIGHTS.map((k) => `${k} first: ${cells("peds", "TP", "FP", "FN")}`).join(" | "));
     for (const [name, c] of Object.entries(model.byScenario).sort(([a], [b]) => a.localeCompare(b))) {
       const sight = model.byFirstSight[name];
-      const split = sight ? FIRST_SIGHTS.map((k) => " ".repeat(k.length + 8) + cells(sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn)) : [];
+      const split = FIRST_SIGHTS.map((k) => " ".repeat(k.length + 8) + cells(sight[k].pedestrians, sight[k].tp, sight[k].fp, sight[k].fn));
       lines.push([`${name.padEnd(22)}`, cells(c.tp, c.fp, c.fn), ...split].join(" | "));
     }
   }

@@ -152,6 +152,18 @@ describe("scorePredictor", () => {
     expect(none.pedestrians).toMatchObject({ hits: 0, falseAlarms: 0, precision: 0, recall: 0, f1: 0 });
   });
 
+  it("a template whose pedestrians are never tracked before their entry still gets its first-sight split, all zeros", () => {
+    const { ds, probs } = synthetic(Array(20).fill(0.9), Array(20).fill(0.1));
+    // The jaywalker, now of its own template, is first tracked on the road (hidden by a bus, say).
+    ds.sequences[0] = { ...ds.sequences[0], scenario: "hidden#1" };
+    const preEntry = META_COLUMNS.indexOf("pre_entry");
+    for (let i = 0; i < 20; i++) ds.meta[i * META_COLUMNS.length + preEntry] = 0;
+    const r = scorePredictor("test", ds, probs, at05);
+    expect(r.byScenario.hidden).toEqual({ tp: 0, fp: 0, fn: 0 });
+    expect(r.byFirstSight.hidden).toEqual({ standing: { pedestrians: 0, tp: 0, fp: 0, fn: 0 }, walking: { pedestrians: 0, tp: 0, fp: 0, fn: 0 } });
+    expect(formatEvalTable({ data: {}, model: "m", operatingPoint: at05, predictors: [r], ablation: [] })).toMatch(/\nhidden +\| +0 +0 +0 +\| +0 +0 +0 +0 +\| +0 +0 +0 +0\n/);
+  });
+
   it("scores each head at its own threshold and takes lead, false warnings and warned pedestrians from the warning head", () => {
     // The jaywalker's probability climbs 0.05 a frame; the walker reads 0.4 once.
     const jay = Array.from({ length: 20 }, (_, k) => k / 20);
