@@ -1,6 +1,6 @@
 // The on-disk intent dataset: a few little-endian binary arrays plus header.json describing them
 // (see README.md). Written incrementally (one run at a time), read back whole.
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { diffRasterSpec, RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
 import { META_COLUMNS, type RunSamples, type SequenceInfo, TRACK_COLUMNS } from "./collectRun.ts";
@@ -78,19 +78,55 @@ export interface LoadedDataset extends RunSamples {
   header: DatasetHeader;
 }
 
+const REBUILD = "build one with `curb dataset --suite NAME --out DIR`";
+
+/** Why `dir`'s array file is unusable, or undefined when its size is the header's. */
+function arrayProblem(dir: string, a: ArrayFile): string | undefined {
+  const expected = a.shape.reduce((x, y) => x * y, 1) * (a.dtype === "uint8" ? 1 : 4);
+  let size: number;
+  try {
+    size = statSync(join(dir, a.file)).size;
+  } catch {
+    return `${join(dir, a.file)} is missing`;
+  }
+  return size === expected ? undefined : `${join(dir, a.file)}: expected ${expected} bytes, got ${size}`;
+}
+
+/**
+ * Reads and checks a dataset folder's header.json and the sizes of its array files, without reading
+ * them: what `curb train intent` checks before handing the folder to Python. Throws naming the folder.
+ */
+export function readDatasetHeader(dir: string): DatasetHeader {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, "header.json"), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new Error(`${dir} is not an intent dataset (no header.json; the header is written last, so an interrupted \`curb dataset\` leaves none): ${REBUILD}`);
+    }
+    throw new Error(`cannot read ${join(dir, "header.json")}: ${(error as Error).message}`);
+  }
+  let header: DatasetHeader;
+  try {
+    header = JSON.parse(text) as DatasetHeader;
+  } catch (error) {
+    throw new Error(`${join(dir, "header.json")} is not JSON (${(error as Error).message}): ${REBUILD}`);
+  }
+  if (header?.format !== DATASET_FORMAT) throw new Error(`${dir}: not a ${DATASET_FORMAT} (format ${JSON.stringify(header?.format)})`);
+  const problems = NAMES.map((name) => (header.arrays?.[name] ? arrayProblem(dir, header.arrays[name]) : `header.json has no ${name} array`)).filter((p) => p !== undefined);
+  if (problems.length) throw new Error(`${dir}: ${problems.join("; ")}: ${REBUILD}`);
+  return header;
+}
+
 /** Reads a dataset folder whole; checks the format and array sizes. */
 export function readDataset(dir: string): LoadedDataset {
-  const header = JSON.parse(readFileSync(join(dir, "header.json"), "utf8")) as DatasetHeader;
-  if (header.format !== DATASET_FORMAT) throw new Error(`${dir}: not a ${DATASET_FORMAT} (format ${JSON.stringify(header.format)})`);
+  const header = readDatasetHeader(dir);
   const load = <T extends Uint8Array | Float32Array>(name: ArrayName): T => {
-    const a = header.arrays[name];
-    const buf = readFileSync(join(dir, a.file));
-    const count = a.shape.reduce((x, y) => x * y, 1);
-    const size = a.dtype === "uint8" ? 1 : 4;
-    if (buf.byteLength !== count * size) throw new Error(`${dir}/${a.file}: expected ${count * size} bytes, got ${buf.byteLength}`);
+    const buf = readFileSync(join(dir, header.arrays[name].file));
     const copy = new Uint8Array(buf.byteLength);
     copy.set(buf);
-    return (a.dtype === "uint8" ? copy : new Float32Array(copy.buffer)) as T;
+    return (header.arrays[name].dtype === "uint8" ? copy : new Float32Array(copy.buffer)) as T;
   };
   return {
     header,

@@ -55,10 +55,18 @@ describe("curb command line", () => {
     const info = curb("log", "info", join(dir, "jaywalk-clear-view", "run.mcap"));
     expect(info.status, info.stderr).toBe(0);
     expect(info.stdout).toContain("/prediction/agents");
-    // Process replay of the same drive with the same parameters reproduces every output.
-    const rerun = curb("replay", join(dir, "jaywalk-clear-view", "run.mcap"), "--rerun", "--config", good);
+    // Process replay of the same drive reproduces every output: the log records its parameters.
+    const rerun = curb("replay", join(dir, "jaywalk-clear-view", "run.mcap"), "--rerun");
     expect(rerun.status, rerun.stderr).toBe(0);
-    expect(JSON.parse(rerun.stdout).identical).toBe(true);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ identical: true, stackParams: "recorded" });
+  });
+
+  it("training on a folder that is not an intent dataset says so, before Python starts", () => {
+    const r = curb("train", "intent", "--data", tmp, "--out", join(tmp, "m.onnx"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${tmp} is not an intent dataset (no header.json`);
+    expect(r.stderr).toContain("curb dataset");
+    expect(r.stderr).not.toMatch(/Traceback|\.py/);
   });
 
   it("an unknown sensor kind is refused with the known ones", () => {

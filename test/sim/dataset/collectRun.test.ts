@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RASTER_SPEC } from "../../../prediction/index.ts";
-import { collectRun, DatasetWriter, datasetScenarios, META_COLUMNS, readDataset, widenVariation } from "../../../sim/dataset/index.ts";
+import { collectRun, DatasetWriter, datasetScenarios, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -78,6 +78,30 @@ describe("collectRun", () => {
       expect(Buffer.from(ds.rasters.subarray(a.rasters.length)).equals(Buffer.from(a.rasters))).toBe(true);
       expect([...ds.features.subarray(0, RASTER_SPEC.features.length)]).toEqual([...a.features.subarray(0, RASTER_SPEC.features.length)]);
       expect(ds.header.spec).toEqual(JSON.parse(JSON.stringify(RASTER_SPEC)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a folder that is not a whole dataset is refused, naming what is wrong", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-ds-"));
+    try {
+      expect(() => readDataset(dir)).toThrow(`${dir} is not an intent dataset (no header.json`);
+      const w = new DatasetWriter(dir);
+      w.append(await collectRun(findScenario("running-child"), 5));
+      w.close({ test: true });
+      const header = readDatasetHeader(dir);
+      expect(readDataset(dir).n).toBe(header.n);
+      const labels = join(dir, "labels.bin");
+      const whole = readFileSync(labels);
+      writeFileSync(labels, whole.subarray(0, whole.length - 3));
+      expect(() => readDatasetHeader(dir)).toThrow(`${labels}: expected ${whole.length} bytes, got ${whole.length - 3}`);
+      rmSync(join(dir, "meta.bin"));
+      expect(() => readDataset(dir)).toThrow(/labels\.bin: expected .*; .*meta\.bin is missing: build one with `curb dataset/);
+      writeFileSync(join(dir, "header.json"), "{\"format\": \"curb-intent-dat");
+      expect(() => readDataset(dir)).toThrow(/header\.json is not JSON/);
+      writeFileSync(join(dir, "header.json"), JSON.stringify({ format: "something-else" }));
+      expect(() => readDataset(dir)).toThrow(/not a curb-intent-dataset \(format "something-else"\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
