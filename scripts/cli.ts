@@ -120,9 +120,13 @@ train
   .option("--no-raster", "kinematic features only (the GRU baseline)")
   .action(async (opts: { data: string; val?: string; test?: string; out: string; epochs?: number; window?: number; seed?: number; raster: boolean }) => {
     const { trainIntent } = await import("../prediction/index.ts");
-    const { readDatasetHeader } = await import("../sim/index.ts");
+    const { readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
     // Checked here, not in Python, so a wrong folder reads as a sentence rather than a traceback.
-    for (const dir of [opts.data, opts.val, opts.test]) if (dir) readDatasetHeader(resolve(dir));
+    for (const [dir, use] of [[opts.data, "train"], [opts.val, "choose the epoch and threshold"], [opts.test, ""]] as const) {
+      if (!dir) continue;
+      const header = readDatasetHeader(resolve(dir));
+      if (use) refuseHeldOut(dir, header, use);
+    }
     const out = await trainIntent({ ...opts, noRaster: !opts.raster });
     console.log(out.trim().split("\n").pop());
   });

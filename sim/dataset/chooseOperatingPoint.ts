@@ -6,7 +6,7 @@
 // and head is only rescored.
 import { resolve } from "node:path";
 import { describeOperatingPoint, horizonKey, loadIntentGraph, type OperatingPoint, RASTER_SPEC, resolveModelPath, uniformOperatingPoint } from "../../prediction/index.ts";
-import { readCurrentDataset } from "./datasetFiles.ts";
+import { readCurrentDataset, refuseHeldOut } from "./datasetFiles.ts";
 import { runFullGraph, scorePredictor } from "./evaluateIntent.ts";
 import { editCardFile, f3 } from "./reportFiles.ts";
 
@@ -67,6 +67,7 @@ export interface TuneOptions {
 export async function chooseOperatingPoint(opts: TuneOptions): Promise<OperatingPointChoice> {
   const dir = resolve(opts.data);
   const ds = readCurrentDataset(dir);
+  refuseHeldOut(dir, ds.header, "choose an operating point");
   const cardPath = resolveModelPath(opts.model);
   const model = await loadIntentGraph(cardPath, "full", 2);
   const probs = await runFullGraph(model.session, model.card.usesRaster, ds);

@@ -119,6 +119,20 @@ export function readDatasetHeader(dir: string): DatasetHeader {
   return header;
 }
 
+/** The randomised suite only the final evaluation may see (sim/scenarios/randomSuites.ts). */
+export const HELD_OUT_SUITE = "test";
+
+/**
+ * Refuses data drawn from the held-out test suite for `use` (training, validation, choosing a
+ * threshold): what is chosen on it would be scored on it, and the test figures would mean nothing.
+ */
+export function refuseHeldOut(dir: string, header: DatasetHeader, use: string): void {
+  const suite = (header.manifest as { suite?: unknown } | undefined)?.suite;
+  if (suite === HELD_OUT_SUITE) {
+    throw new Error(`${dir} holds the held-out "${HELD_OUT_SUITE}" suite, which must not be used to ${use} (build the val suite: curb dataset --suite val --variants 1 --seed-base 1 --out DIR)`);
+  }
+}
+
 /** Reads a dataset folder whole; checks the format and array sizes. */
 export function readDataset(dir: string): LoadedDataset {
   const header = readDatasetHeader(dir);

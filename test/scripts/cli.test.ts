@@ -1,10 +1,12 @@
 // The `curb` command line as a user meets it: help, errors that name what is wrong, outputs on disk.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { collectRun, DatasetWriter } from "../../sim/dataset/index.ts";
+import { findScenario } from "../../sim/scenarios/index.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "curb-cli-"));
@@ -67,6 +69,27 @@ describe("curb command line", () => {
     expect(r.stderr).toContain(`${tmp} is not an intent dataset (no header.json`);
     expect(r.stderr).toContain("curb dataset");
     expect(r.stderr).not.toMatch(/Traceback|\.py/);
+  });
+
+  it("training or validating on the held-out test suite is refused", async () => {
+    const run = await collectRun(findScenario("running-child"), 5);
+    const dataset = (name: string, suite: string) => {
+      const dir = join(tmp, name);
+      mkdirSync(dir);
+      const w = new DatasetWriter(dir);
+      w.append(run);
+      w.close({ suite });
+      return dir;
+    };
+    const held = dataset("held-out", "test");
+    const train = dataset("train", "train");
+    const asTrain = curb("train", "intent", "--data", held, "--out", join(tmp, "m.onnx"));
+    expect(asTrain.status).not.toBe(0);
+    expect(asTrain.stderr).toContain(`${held} holds the held-out "test" suite, which must not be used to train`);
+    const asVal = curb("train", "intent", "--data", train, "--val", held, "--out", join(tmp, "m.onnx"));
+    expect(asVal.status).not.toBe(0);
+    expect(asVal.stderr).toContain(`${held} holds the held-out "test" suite, which must not be used to choose the epoch and threshold`);
+    expect(existsSync(join(tmp, "m.onnx"))).toBe(false);
   });
 
   it("an unknown sensor kind is refused with the known ones", () => {

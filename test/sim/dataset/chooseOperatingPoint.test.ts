@@ -82,4 +82,14 @@ describe.skipIf(!existsSync(card))("curb tune intent", () => {
     writeFileSync(headerFile, JSON.stringify(header));
     await expect(chooseOperatingPoint({ data: old, model: card, minLeadS: 1, chosenOn: "val" })).rejects.toThrow(/another raster spec .*sizePx: data 16, rasteriser 32/);
   });
+
+  it("refuses data from the held-out test suite, and says which to build", async () => {
+    const held = join(dir, "held-out");
+    cpSync(join(dir, "data"), held, { recursive: true });
+    const headerFile = join(held, "header.json");
+    const header = JSON.parse(readFileSync(headerFile, "utf8"));
+    header.manifest.suite = "test";
+    writeFileSync(headerFile, JSON.stringify(header));
+    await expect(chooseOperatingPoint({ data: held, model: card, minLeadS: 1, chosenOn: "val" })).rejects.toThrow(/holds the held-out "test" suite, which must not be used to choose an operating point \(build the val suite: curb dataset --suite val/);
+  });
 });
