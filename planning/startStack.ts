@@ -3,16 +3,19 @@
 // top-level folder; it imports the other stages only through their index.ts.
 import { z } from "zod";
 import type { Bus } from "../bus/index.ts";
-import { PerceptionParamsSchema, startPerceptionNode } from "../perception/index.ts";
-import { PredictionParamsSchema, startPredictionNode } from "../prediction/index.ts";
+import { PERCEPTION_NODE_NAME, PerceptionParamsSchema, startPerceptionNode } from "../perception/index.ts";
+import { PREDICTION_NODE_NAME, PredictionParamsSchema, startPredictionNode } from "../prediction/index.ts";
 import { PlanningParamsSchema } from "./params.ts";
-import { startPlanningNode } from "./PlanningNode.ts";
+import { PLANNING_NODE_NAME, startPlanningNode } from "./PlanningNode.ts";
 
 export const StackParamsSchema = z.strictObject({
   perception: PerceptionParamsSchema.prefault({}),
   prediction: PredictionParamsSchema.prefault({}),
   planning: PlanningParamsSchema.prefault({}),
 });
+
+/** The `DiagnosticStatus.name` of each stage the stack runs (drivers on the same bus report under their own names). */
+export const STACK_NODE_NAMES: readonly string[] = [PERCEPTION_NODE_NAME, PREDICTION_NODE_NAME, PLANNING_NODE_NAME];
 
 export type StackParams = z.output<typeof StackParamsSchema>;
 export type StackParamsInput = z.input<typeof StackParamsSchema>;

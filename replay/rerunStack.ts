@@ -1,8 +1,8 @@
 // Process replay (openpilot's selfdrive/test/process_replay): feed a log's recorded inputs through
 // the stack again and diff what it publishes against what the log holds. Unchanged code gives no
 // difference; a change shows exactly which outputs moved, and from when.
-import { type Envelope, InProcessBus, type TopicName } from "../bus/index.ts";
-import { StackParamsSchema, startStack, type StackParamsInput } from "../planning/index.ts";
+import { type Envelope, InProcessBus, type msg, type TopicName } from "../bus/index.ts";
+import { STACK_NODE_NAMES, StackParamsSchema, startStack, type StackParamsInput } from "../planning/index.ts";
 import { settleAsyncWork } from "../prediction/index.ts";
 import { LogReader } from "./LogReader.ts";
 import { MCAP_METADATA_NAME } from "./McapRecorder.ts";
@@ -47,6 +47,12 @@ export interface RerunResult {
 
 const inputRank = new Map(STACK_INPUTS.map((t, i) => [t as string, i]));
 
+const stackNodes = new Set(STACK_NODE_NAMES);
+/** A sensor drive's log also holds the drivers' /diagnostics, which the stack does not reproduce. */
+function isStackOutput(e: Envelope): boolean {
+  return e.topic !== "/diagnostics" || stackNodes.has((e.message as msg.DiagnosticStatus).name);
+}
+
 /**
  * The stack parameters a log's drive ran with (`curb sim` records them), or undefined when the log
  * records none. A record that no longer validates (a parameter renamed since) is refused, naming it.
@@ -81,7 +87,7 @@ export async function rerunStack(logPath: string, stackParams?: StackParamsInput
     if (!stackParams) recorded = recordedStackParams(logPath, reader.info().metadata);
     for await (const e of reader.messages({ topics: [...STACK_INPUTS, ...STACK_OUTPUTS] })) {
       if (inputRank.has(e.topic)) inputs.push(e);
-      else logged.get(e.topic)?.push(e);
+      else if (isStackOutput(e)) logged.get(e.topic)?.push(e);
     }
   } finally {
     await reader.close();

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Envelope, msg } from "../../bus/index.ts";
 import type { RadarObjectList, VelodyneScan } from "../../bus/gen/curb/sensors_pb.ts";
 import { unpackField } from "../../hw/drivers/index.ts";
-import { LogReader, samePayload } from "../../replay/index.ts";
+import { STACK_NODE_NAMES } from "../../planning/index.ts";
+import { LogReader, rerunStack, samePayload } from "../../replay/index.ts";
 import { runClosedLoop } from "../../sim/index.ts";
 import { chromiumAvailable } from "../../sim/sensors/index.ts";
 import { parseScenario } from "../../sim/scenarios/index.ts";
@@ -151,5 +152,12 @@ describe("sensor rig in the closed loop", () => {
     }
     const scan = byTopic.get("/sensors/lidar/top/packets")![0].message as VelodyneScan;
     expect(scan.packets[0].data.length).toBe(1206);
+  });
+  it("process replay of the sensor drive reproduces the stack; the drivers' own diagnostics are not the stack's", async () => {
+    const driverStatus = byTopic.get("/diagnostics")!.filter((e) => !STACK_NODE_NAMES.includes((e.message as msg.DiagnosticStatus).name));
+    expect(driverStatus.length).toBeGreaterThan(0);
+    const r = await rerunStack(logs[0]);
+    expect(r.topics.find((t) => t.topic === "/diagnostics")).toMatchObject({ logged: byTopic.get("/diagnostics")!.length - driverStatus.length, different: 0 });
+    expect(r.identical).toBe(true);
   });
 });
