@@ -1,6 +1,6 @@
 // The on-disk intent dataset: a few little-endian binary arrays plus header.json describing them
 // (see README.md). Written incrementally (one run at a time), read back whole.
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { diffRasterSpec, RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
 import { META_COLUMNS, type RunSamples, type SequenceInfo, TRACK_COLUMNS } from "./collectRun.ts";
@@ -35,6 +35,8 @@ export class DatasetWriter {
   readonly sequences: SequenceInfo[] = [];
 
   constructor(readonly dir: string, readonly spec: RasterSpec = RASTER_SPEC) {
+    // A rebuild in place: the old header must not describe the new, still growing arrays.
+    for (const f of ["header.json", "manifest.json"]) rmSync(join(dir, f), { force: true });
     this.fds = Object.fromEntries(NAMES.map((k) => [k, openSync(join(dir, `${k}.bin`), "w")])) as Record<ArrayName, number>;
   }
 

@@ -92,6 +92,13 @@ describe("collectRun", () => {
       w.close({ test: true });
       const header = readDatasetHeader(dir);
       expect(readDataset(dir).n).toBe(header.n);
+      // Rebuilt in place and interrupted (never closed): no header describes the new arrays.
+      new DatasetWriter(dir).append(await collectRun(findScenario("running-child"), 6));
+      expect(() => readDataset(dir)).toThrow(`${dir} is not an intent dataset (no header.json`);
+      const w2 = new DatasetWriter(dir);
+      w2.append(await collectRun(findScenario("running-child"), 5));
+      w2.close({ test: true });
+      expect(readDatasetHeader(dir)).toEqual(header);
       const labels = join(dir, "labels.bin");
       const whole = readFileSync(labels);
       writeFileSync(labels, whole.subarray(0, whole.length - 3));
