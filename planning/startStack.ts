@@ -2,9 +2,9 @@
 // on one bus. It lives in planning/ because planning is the last stage and DESIGN.md allows no new
 // top-level folder; it imports the other stages only through their index.ts.
 import { z } from "zod";
-import type { Bus } from "../bus/index.ts";
+import { type Bus, InProcessBus } from "../bus/index.ts";
 import { PERCEPTION_NODE_NAME, PerceptionParamsSchema, startPerceptionNode } from "../perception/index.ts";
-import { PREDICTION_NODE_NAME, PredictionParamsSchema, startPredictionNode } from "../prediction/index.ts";
+import { PREDICTION_NODE_NAME, PredictionParamsSchema, settleAsyncWork, startPredictionNode } from "../prediction/index.ts";
 import { PlanningParamsSchema } from "./params.ts";
 import { PLANNING_NODE_NAME, startPlanningNode } from "./PlanningNode.ts";
 
@@ -33,4 +33,19 @@ export function startStack(bus: Bus, params: StackParamsInput = {}): Stack {
   const p = StackParamsSchema.parse(params);
   const nodes = [startPlanningNode(bus, p.planning), startPredictionNode(bus, p.prediction), startPerceptionNode(bus, p.perception)];
   return { stop: () => nodes.forEach((n) => n.stop()) };
+}
+
+/**
+ * Starts the stack on a scratch bus and waits for what it loads asynchronously (the intent model's
+ * card and ONNX graphs): a bad model fails here, before a simulation writes any file.
+ */
+export async function checkStack(params: StackParamsInput = {}): Promise<void> {
+  const bus = new InProcessBus();
+  const stack = startStack(bus, params);
+  try {
+    await settleAsyncWork(bus);
+  } finally {
+    stack.stop();
+    await bus.close();
+  }
 }

@@ -9,7 +9,7 @@ import { renderScenarioReport, writeReport } from "./report/index.ts";
 import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";
 import type { SensorKind } from "./sensorRig.ts";
 import { loadStackParams } from "./simConfig.ts";
-import type { StackParamsInput } from "../planning/index.ts";
+import { checkStack, type StackParamsInput } from "../planning/index.ts";
 
 export interface SimCommandOptions {
   scenario?: string;
@@ -63,6 +63,7 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
       ? [findScenario(opts.scenario)]
       : findSuite(opts.suite ?? "default");
   const stackParams = opts.config ? loadStackParams(opts.config) : {};
+  await checkStack(stackParams); // a refused model stops the command before any run directory is written
   const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
   const runs: ScenarioRun[] = [];
   for (const scenario of scenarios) {

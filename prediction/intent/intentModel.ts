@@ -135,12 +135,17 @@ export async function loadIntentGraph(cardPath: string, kind: GraphKind, threads
   const file = join(dirname(cardPath), card.graphs[kind].file);
   if (!existsSync(file)) throw new IntentModelError(cardPath, [`${kind} graph file ${file} not found`]);
   const ort = await import("onnxruntime-node");
-  const session = await ort.InferenceSession.create(file, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: "all",
-  });
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+  } catch (error) {
+    throw new IntentModelError(cardPath, [`${kind} graph ${file} is not a loadable ONNX graph (${(error as Error).message}); rebuild it with make models`]);
+  }
   const problems = checkSession(session, card.graphs[kind], kind);
   if (problems.length) {
     await session.release();

@@ -92,6 +92,19 @@ describe("curb command line", () => {
     expect(existsSync(join(tmp, "m.onnx"))).toBe(false);
   });
 
+  it("a model that cannot load stops the simulation before it writes anything", () => {
+    const model = join(tmp, "garbled-model");
+    mkdirSync(model);
+    for (const f of ["intent.card.json", "intent.onnx", "intent.step.onnx"]) writeFileSync(join(model, f), readFileSync(join(root, "models", f)).subarray(0, f.endsWith(".json") ? undefined : 100));
+    const config = join(tmp, "garbled-stack.yaml");
+    writeFileSync(config, `prediction:\n  predictor: intent_cnn_gru\n  intentModelCard: ${join(model, "intent.card.json")}\n`);
+    const out = join(tmp, "not-written");
+    const r = curb("sim", "--suite", "default", "--config", config, "--out", out);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/intent model .*garbled-model.*refused: .* graph .* is not a loadable ONNX graph/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("an unknown sensor kind is refused with the known ones", () => {
     const r = curb("sim", "--scenario", "empty-street", "--sensors", "lidar,sonar", "--out", tmp);
     expect(r.status).not.toBe(0);

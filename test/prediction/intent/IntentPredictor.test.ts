@@ -1,6 +1,6 @@
 // The shipped intent model (models/intent.card.json) in the runtime: card checks, streaming equals the
 // full-sequence graph, per-track hidden state, bad inputs, and the closed loop with the learned predictor.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -55,6 +55,11 @@ describe.skipIf(!hasShippedModel)("IntentPredictor with the shipped model (model
     await expect(loadIntentGraph(swapped, "step")).rejects.toThrow(/step graph inputs: ONNX \[rasters, features\], card \[raster, features, hidden\]/);
     const missing = tamperedCopy(SHIPPED_CARD, join(tmp, "missing"), (c) => (c.graphs.step.file = "nope.onnx"));
     await expect(loadIntentGraph(missing, "step")).rejects.toThrow(/not found/);
+    // A graph file that is not ONNX at all (a truncated download, say).
+    const garbled = tamperedCopy(SHIPPED_CARD, join(tmp, "garbled"), () => undefined);
+    const stepFile = join(tmp, "garbled", readIntentCard(SHIPPED_CARD).graphs.step.file);
+    writeFileSync(stepFile, readFileSync(stepFile).subarray(0, 100));
+    await expect(loadIntentGraph(garbled, "step")).rejects.toThrow(/intent model .*garbled.*refused: step graph .* is not a loadable ONNX graph \(.*\); rebuild it with make models/);
   });
 
   it("batches every pedestrian into one call, keeps hidden state per track, drops it at track death", async () => {
