@@ -122,11 +122,14 @@ train
     const { trainIntent } = await import("../prediction/index.ts");
     const { readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
     // Checked here, not in Python, so a wrong folder reads as a sentence rather than a traceback.
-    for (const [dir, use] of [[opts.data, "train"], [opts.val, "choose the epoch and threshold"], [opts.test, ""]] as const) {
-      if (!dir) continue;
+    const check = (dir: string | undefined, use?: string) => {
+      if (!dir) return;
       const header = readDatasetHeader(resolve(dir));
-      if (use) refuseHeldOut(dir, header, use);
-    }
+      if (use) refuseHeldOut(dir, header, use); // only --test may be the held-out suite
+    };
+    check(opts.data, "train");
+    check(opts.val, "choose the epoch and threshold");
+    check(opts.test);
     const out = await trainIntent({ ...opts, noRaster: !opts.raster });
     console.log(out.trim().split("\n").pop());
   });
