@@ -3,12 +3,16 @@
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
+import type { StackParamsInput } from "../planning/index.ts";
+import { benchmarkIntent } from "../prediction/index.ts";
 import { rerunStack } from "../replay/index.ts";
 import { runClosedLoop } from "./closedLoop.ts";
 import type { SensorKind } from "./sensorRig.ts";
 import { chromiumAvailable } from "./sensors/index.ts";
+import { loadStackParams } from "./simConfig.ts";
 import { fileURLToPath } from "node:url";
-import { findSuite, loadScenarioFile, parseScenario, type Scenario, SENSOR_MODELS } from "./scenarios/index.ts";
+import { World } from "./world/index.ts";
+import { findScenario, findSuite, loadScenarioFile, parseScenario, type Scenario, SENSOR_MODELS } from "./scenarios/index.ts";
 
 /**
  * The latency budget's case (DESIGN.md): 30 pedestrians and 20 vehicles in view. Pedestrians walk
@@ -54,6 +58,24 @@ export function summariseLatencies(values: readonly number[]): LatencySummary {
   return { frames: sorted.length, p50Ms: r(percentile(sorted, 50)), p90Ms: r(percentile(sorted, 90)), p99Ms: r(percentile(sorted, 99)), maxMs: r(sorted[sorted.length - 1] ?? Number.NaN) };
 }
 
+const INTENT_STACK_FILE = fileURLToPath(new URL("../prediction/intent/intent-stack.yaml", import.meta.url));
+
+/** The crowded street through the stack: whole-stack and per-stage latency per frame. */
+async function crowdedStreetLatency(seed: number, stackParams: StackParamsInput) {
+  const crowd = await runClosedLoop(crowdedStreet(), { seed, stackParams });
+  const perFrame = crowd.frames.map((_, i) => [...crowd.stageLatencies.values()].reduce((sum, values) => sum + (values[i] ?? 0), 0));
+  const objects = crowd.frames[0].groundTruth.objects;
+  return {
+    predictor: crowd.frames.find((f) => f.predictions)?.predictions?.predictor ?? "",
+    pedestrians: objects.filter((o) => o.objectClass === 1).length,
+    vehicles: objects.filter((o) => o.objectClass !== 1).length,
+    realTimeFactor: Math.round((crowd.simDurationS / crowd.wallS) * 10) / 10,
+    stackLatencyMs: summariseLatencies(perFrame),
+    stageLatencyMs: Object.fromEntries([...crowd.stageLatencies].map(([stage, values]) => [stage, summariseLatencies(values)])),
+    budgetP99Ms: 50,
+  };
+}
+
 export async function runBenchmark(opts: { suite: string; seed: number }) {
   const scenarios = findSuite(opts.suite);
   const dir = mkdtempSync(join(tmpdir(), "curb-bench-"));
@@ -67,6 +89,8 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
     crowdedStreet: {} as Record<string, unknown>,
     replay: {} as Record<string, unknown>,
     withSensors: {} as Record<string, unknown>,
+    crowdedStreetIntent: {} as Record<string, unknown>,
+    intent: {} as Record<string, unknown>,
   };
   try {
     // Warm-up so JIT compilation is not billed to the first scenario.
@@ -112,18 +136,12 @@ export async function runBenchmark(opts: { suite: string; seed: number }) {
       realTimeFactor: Math.round((sensed.simDurationS / sensed.wallS) * 100) / 100,
       budget: 1,
     };
-    // The DESIGN.md budget: perception + prediction + planning p99 under 50 ms with 30 pedestrians and 20 vehicles.
-    const crowd = await runClosedLoop(crowdedStreet(), { seed: opts.seed });
-    const perFrame = crowd.frames.map((_, i) => [...crowd.stageLatencies.values()].reduce((sum, values) => sum + (values[i] ?? 0), 0));
-    const objects = crowd.frames[0].groundTruth.objects;
-    result.crowdedStreet = {
-      pedestrians: objects.filter((o) => o.objectClass === 1).length,
-      vehicles: objects.filter((o) => o.objectClass !== 1).length,
-      realTimeFactor: Math.round((crowd.simDurationS / crowd.wallS) * 10) / 10,
-      stackLatencyMs: summariseLatencies(perFrame),
-      stageLatencyMs: Object.fromEntries([...crowd.stageLatencies].map(([stage, values]) => [stage, summariseLatencies(values)])),
-      budgetP99Ms: 50,
-    };
+    // The DESIGN.md budget: perception + prediction + planning p99 under 50 ms with 30 pedestrians and
+    // 20 vehicles, for the curb-rule stack and for the stack `make sim` runs (the learned intent model).
+    result.crowdedStreet = await crowdedStreetLatency(opts.seed, {});
+    result.crowdedStreetIntent = await crowdedStreetLatency(opts.seed, loadStackParams(INTENT_STACK_FILE));
+    // The intent pipeline alone: rasterisation and streaming inference per pedestrian.
+    result.intent = await benchmarkIntent(new World(findScenario("crosswalk-crossing"), opts.seed).streetMap());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

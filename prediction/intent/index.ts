@@ -8,3 +8,4 @@ export { IntentPredictor, INTENT_PREDICTOR_NAME } from "./IntentPredictor.ts";
 export { startIntentPredictionNode, type IntentPredictionNode } from "./IntentPredictionNode.ts";
 export { trainIntent, trainingUnavailable, PYTHON, TRAIN_SCRIPT, type TrainOptions } from "./trainCommand.ts";
 export * from "./metrics.ts";
+export { benchmarkIntent, type IntentBenchmarkOptions } from "./intentBenchmark.ts";
