@@ -50,7 +50,7 @@ export const TOPICS = {
   "/control/command": topic({ name: "/control/command", schema: ControlCommandSchema, rateHz: 10, delivery: "lossless", logged: true, description: "acceleration and steering command to the vehicle" }),
   "/diagnostics": topic({ name: "/diagnostics", schema: DiagnosticStatusSchema, rateHz: 0, delivery: "lossless", logged: true, description: "per-node health: latency, topic rates, drops, errors" }),
   "/tf": topic({ name: "/tf", schema: FrameTransformsSchema, rateHz: 10, delivery: "lossless", logged: true, description: "map→base_link and sensor poses" }),
-  "/viz/scene": topic({ name: "/viz/scene", schema: SceneUpdateSchema, rateHz: 10, delivery: "latest", logged: true, description: "3D boxes of ground truth and tracks for Foxglove" }),
+  "/viz/scene": topic({ name: "/viz/scene", schema: SceneUpdateSchema, rateHz: 10, delivery: "latest", logged: true, description: "3D boxes of ground truth and tracks, predicted paths and jaywalking probabilities for Foxglove" }),
   // Hardware drivers (hw/drivers): one row per sensor of the vehicle, `/sensors/<kind>/<name>/<what>`.
   // A new sensor is a new row here; a driver's config names its sensor and is refused if the rows are missing.
   "/sensors/lidar/top/packets": topic({ name: "/sensors/lidar/top/packets", schema: VelodyneScanSchema, rateHz: 10, delivery: "latest", logged: true, description: "Velodyne data packets of one scan, as received" }),

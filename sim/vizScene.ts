@@ -1,5 +1,6 @@
-// What Foxglove's 3D panel shows on /viz/scene: ground-truth boxes, the ego, tracks and the
-// predicted paths of pedestrians, rebuilt every frame (one ALL deletion, then the entities).
+// What Foxglove's 3D panel shows on /viz/scene: ground-truth boxes, the ego, tracks, the
+// predicted paths of pedestrians and, above each tracked pedestrian, its jaywalking probability per
+// horizon; rebuilt every frame (one ALL deletion, then the entities).
 import { msg, toTimestamp } from "../bus/index.ts";
 import { SceneEntityDeletion_Type } from "../bus/gen/foxglove/SceneEntityDeletion_pb.ts";
 import { LinePrimitive_Type } from "../bus/gen/foxglove/LinePrimitive_pb.ts";
@@ -11,6 +12,16 @@ const EGO: Rgba = { r: 0.15, g: 0.4, b: 0.95, a: 0.9 };
 const TRACK: Rgba = { r: 0.2, g: 0.9, b: 0.3, a: 0.35 };
 const PATH: Rgba = { r: 0.2, g: 0.9, b: 0.3, a: 0.9 };
 const CROSSING_PATH: Rgba = { r: 0.95, g: 0.15, b: 0.15, a: 1 };
+const INTENT_TEXT: Rgba = { r: 1, g: 1, b: 1, a: 0.95 };
+/** Height of the probability label above the top of the track's box, m. */
+const LABEL_LIFT_M = 0.4;
+/** Label glyph height, m (world-scaled, so it shrinks with distance like the boxes). */
+const LABEL_FONT_M = 0.35;
+
+/** "jaywalk 0.5s 0.12 · 1s 0.34 · 1.5s 0.61 · 2s 0.80": P(jaywalk within h) for every head. */
+export function intentLabel(crossing: readonly msg.CrossingProbability[]): string {
+  return `jaywalk ${crossing.map((c) => `${c.horizonS}s ${c.probability.toFixed(2)}`).join(" · ")}`;
+}
 
 function yawQuaternion(yawRad: number) {
   return { x: 0, y: 0, z: Math.sin(yawRad / 2), w: Math.cos(yawRad / 2) };
@@ -39,6 +50,7 @@ export function vizScene(
   for (const t of tracks?.tracks ?? []) {
     entities.push(entity(`track/${t.id}`, { cubes: [cube(t.xM, t.yM, t.yawRad, t.lengthM * 1.2, t.widthM * 1.2, t.heightM * 1.05, TRACK)] }));
   }
+  const trackById = new Map((tracks?.tracks ?? []).map((t) => [t.id, t]));
   for (const a of predictions?.agents ?? []) {
     const lines = a.paths.map((p) => ({
       type: LinePrimitive_Type.LINE_STRIP,
@@ -48,6 +60,16 @@ export function vizScene(
       color: a.crossingPredicted ? CROSSING_PATH : PATH,
     }));
     if (lines.length > 0) entities.push(entity(`path/${a.trackId}`, { lines }));
+    const track = a.crossing.length > 0 ? trackById.get(a.trackId) : undefined;
+    if (track) {
+      entities.push(entity(`intent/${a.trackId}`, {
+        texts: [{
+          pose: { position: { x: track.xM, y: track.yM, z: track.heightM + LABEL_LIFT_M }, orientation: yawQuaternion(0) },
+          billboard: true, fontSize: LABEL_FONT_M, scaleInvariant: false,
+          color: a.crossingPredicted ? CROSSING_PATH : INTENT_TEXT, text: intentLabel(a.crossing),
+        }],
+      }));
+    }
   }
   return msg.create(msg.SceneUpdateSchema, {
     deletions: [{ timestamp, type: SceneEntityDeletion_Type.ALL, id: "" }],
