@@ -1,11 +1,44 @@
 // `curb` command line: parses arguments and hands over to the folder that does the work.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 function seedArg(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) throw new InvalidArgumentError("a seed is an integer in [0, 4294967295]");
   return Number(value);
 }
+
+/** A parser for a count: a whole number ≥ min (parseInt alone reads "abc" as NaN and "1.5" as 1). */
+function countArg(min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > 1e6) throw new InvalidArgumentError(`a whole number from ${min} to 1000000`);
+    return Number(value);
+  };
+}
+
+/**
+ * Creates `dir` (and its parents) and proves a file can be written there, or throws saying where it
+ * cannot: checked before work that takes minutes. Folder by folder, since Node's recursive mkdir spins
+ * forever under /proc; by writing, since root passes every access() check.
+ */
+function makeWritableFolder(dir: string, what: string): void {
+  try {
+    const missing: string[] = [];
+    for (let d = dir; !statSync(d, { throwIfNoEntry: false }); d = dirname(d)) missing.unshift(d);
+    for (const d of missing) mkdirSync(d);
+    const probe = join(dir, `.curb-write-test-${process.pid}`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (error) {
+    throw new Error(`cannot write ${what} to ${dir}: ${(error as Error).message}`);
+  }
+}
+
+// `curb scenarios | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 const program = new Command()
   .name("curb")
@@ -57,7 +90,7 @@ program
   .description("training data: every scenario of a suite × N seeds through the closed loop; --kind intent: pedestrian BEV raster sequences + labels; --kind detection: LiDAR scans and camera frames with 3D/2D box labels (see sim/dataset/README.md)")
   .addOption(new Option("--kind <kind>", "what data: intent model or detectors").choices(["intent", "detection"]).default("intent"))
   .requiredOption("--suite <name>", "scenario suite, e.g. default, train, val, test")
-  .option("--variants <n>", "seeds per scenario", (v) => Number.parseInt(v, 10), 10)
+  .option("--variants <n>", "seeds per scenario", countArg(1), 10)
   .option("--seed-base <n>", "first seed", seedArg, 1)
   .addOption(new Option("--variation <kind>", "per-seed variation: the suite's own, or widened").choices(["suite", "wide"]).default("suite"))
   .option("--scenarios <names>", "comma-separated subset of the suite")
@@ -113,51 +146,65 @@ train
   .requiredOption("--data <dir>", "training dataset")
   .option("--val <dir>", "validation dataset (default: last 20% of the training seeds)")
   .option("--test <dir>", "held-out test dataset (metrics into the card)")
-  .option("--out <file>", "model path", "models/intent.onnx")
-  .option("--epochs <n>", "epochs", (v) => Number.parseInt(v, 10))
-  .option("--window <n>", "training window, frames", (v) => Number.parseInt(v, 10))
-  .option("--seed <n>", "training seed", seedArg)
+  .requiredOption("--out <file>", "model path X.onnx (models/intent.onnx is the shipped model)")
+  .option("--epochs <n>", "epochs (default 12)", countArg(1))
+  .option("--window <n>", "training window, frames (default 80)", countArg(2))
+  .option("--batch <n>", "windows per batch (default 16)", countArg(1))
+  .option("--seed <n>", "training seed (default 1)", seedArg)
   .option("--no-raster", "kinematic features only (the GRU baseline)")
-  .action(async (opts: { data: string; val?: string; test?: string; out: string; epochs?: number; window?: number; seed?: number; raster: boolean }) => {
+  .option("--no-mirror", "do not mirror half of the training windows left-right")
+  .option("--no-calibrate", "skip Platt scaling on the validation set")
+  .action(async (opts: { data: string; val?: string; test?: string; out: string; epochs?: number; window?: number; batch?: number; seed?: number; raster: boolean; mirror: boolean; calibrate: boolean }) => {
     const { trainIntent } = await import("../prediction/index.ts");
-    const { readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
-    // Checked here, not in Python, so a wrong folder reads as a sentence rather than a traceback.
+    const { checkDatasetLabels, readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
+    // Checked here, not in Python, so a wrong folder reads as a sentence rather than a traceback,
+    // and before the epochs, so a wrong --out does not cost a whole training.
     const check = (dir: string | undefined, use?: string) => {
-      if (!dir) return;
+      if (!dir) return undefined;
       const header = readDatasetHeader(resolve(dir));
       if (use) refuseHeldOut(dir, header, use); // only --test may be the held-out suite
+      checkDatasetLabels(resolve(dir), readFileSync(resolve(dir, header.arrays.labels.file)));
+      return header;
     };
-    check(opts.data, "train");
+    const data = check(opts.data, "train")!;
     check(opts.val, "choose the epoch and threshold");
     check(opts.test);
-    const out = await trainIntent({ ...opts, noRaster: !opts.raster });
-    console.log(out.trim().split("\n").pop());
+    if (!opts.val && new Set(data.sequences.map((q) => q.seed)).size < 2) {
+      throw new Error(`${opts.data} holds one seed, so there is nothing to hold out for validation (the last 20 % of the seeds): give --val DIR or build more --variants`);
+    }
+    const out = resolve(opts.out);
+    if (!out.endsWith(".onnx")) throw new Error(`--out is the model file X.onnx (X.step.onnx and X.card.json go beside it), not ${opts.out}`);
+    makeWritableFolder(dirname(out), "the model");
+    if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--out ${opts.out} is a folder; name the model file, e.g. ${opts.out.replace(/\/?$/, "/intent.onnx")}`);
+    const log = await trainIntent({ ...opts, out: opts.out, noRaster: !opts.raster });
+    console.log(log.trim().split("\n").pop());
   });
 
 program
   .command("eval")
   .description("evaluate a model")
   .command("intent")
-  .description("intent model vs baselines (CV+curb rule, crosswalk rule, kinematic GRU) per horizon, lead time, false warnings/h, channel ablation; writes eval.json and eval.txt")
+  .description("intent model vs baselines (CV+curb rule, crosswalk rule, kinematic GRU) per horizon, lead time, false warnings/h, channel ablation; writes eval.txt, eval.json and eval.html (the plots)")
   .option("--suite <name>", "scenario suite to build held-out data from", "default")
-  .option("--variants <n>", "seeds per scenario", (v) => Number.parseInt(v, 10), 10)
+  .option("--variants <n>", "seeds per scenario", countArg(1), 10)
   .option("--seed-base <n>", "first seed (keep it apart from the training seeds)", seedArg, 3000)
   .addOption(new Option("--variation <kind>", "per-seed variation").choices(["suite", "wide"]).default("suite"))
-  .option("--data <dir>", "use this dataset folder instead of building one")
+  .addOption(new Option("--data <dir>", "use this dataset folder instead of building one").conflicts(["suite", "variants", "seedBase", "variation"]))
   .option("--model <card>", "model card", "models/intent.card.json")
-  .option("--kinematic <card>", "kinematic-only GRU card (baseline)", "models/intent-kinematic.card.json")
+  .option("--kinematic <card>", "kinematic-only GRU card (baseline; the default is skipped, saying why, when it cannot be loaded)", "models/intent-kinematic.card.json")
   .option("--compare-model <card>", "another intent model to compare with: paired bootstrap F1 difference")
   .option("--compare-data <dir>", "with --compare-model of another raster spec: the same runs rasterised for that model (built by its checkout)")
   .option("--threshold <p>", "one threshold for every head, the warning at the 1 s head (default: the card's operating point)", Number.parseFloat)
   .option("--no-ablation", "skip the raster channel ablation")
   .option("--out <dir>", "output folder", "out/eval-intent")
   .option("--update-card", "record the headline numbers in the model card (quality.evaluations)")
-  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; compareModel?: string; compareData?: string; threshold?: number; ablation: boolean; out: string; updateCard?: boolean }) => {
+  .action(async (opts: { suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; data?: string; model: string; kinematic: string; compareModel?: string; compareData?: string; threshold?: number; ablation: boolean; out: string; updateCard?: boolean }, command: Command) => {
     const { evaluateIntent, formatEvalTable } = await import("../sim/index.ts");
     const { uniformOperatingPoint } = await import("../prediction/index.ts");
     if (opts.threshold !== undefined && !(opts.threshold >= 0 && opts.threshold <= 1)) throw new Error(`--threshold must be a probability, not ${opts.threshold}`);
     const operatingPoint = opts.threshold === undefined ? undefined : uniformOperatingPoint(opts.threshold);
-    const report = await evaluateIntent({ ...opts, operatingPoint, kinematicModel: opts.kinematic });
+    const kinematicRequired = command.getOptionValueSource("kinematic") !== "default";
+    const report = await evaluateIntent({ ...opts, operatingPoint, kinematicModel: opts.kinematic, kinematicRequired });
     console.log(formatEvalTable(report));
   });
 
@@ -173,8 +220,10 @@ program
   .option("--update-card", "write the choice into the card (operatingPoint)")
   .action(async (opts: { data: string; model: string; minLead: number; chosenOn: string; updateCard?: boolean }) => {
     const { chooseOperatingPoint, formatOperatingPointTable } = await import("../sim/index.ts");
+    const { resolveModelPath } = await import("../prediction/index.ts");
     if (!(opts.minLead >= 0)) throw new Error(`--min-lead must be a number of seconds ≥ 0, not ${opts.minLead}`);
     console.log(formatOperatingPointTable(await chooseOperatingPoint({ ...opts, minLeadS: opts.minLead })));
+    if (opts.updateCard) console.log(`operating point written to ${resolveModelPath(opts.model)}`);
   });
 
 program

@@ -1,6 +1,7 @@
 // Loading the intent model: its JSON card, checked against the rasteriser's spec and against the
 // ONNX graph's own input/output names and shapes. Any mismatch is refused with a message naming it.
 // onnxruntime-node is imported lazily, so code that never runs the model does not load the native addon.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,8 @@ export interface CardTensor {
 
 export interface CardGraph {
   file: string;
+  /** Of the graph file as exported; a file that differs belongs to another training than this card describes. */
+  sha256?: string;
   inputs: CardTensor[];
   outputs: CardTensor[];
 }
@@ -129,7 +132,25 @@ export interface LoadedGraph {
   session: InferenceSession;
 }
 
-/** Reads and checks the card, opens one of its graphs and checks the session against the card. */
+/**
+ * Both graph files a card names: present and, where the card records one, with its sha256. Both, even
+ * when one is loaded: a card's quality figures and operating point describe the pair, and the stack
+ * streams the step graph that `curb eval` never runs.
+ */
+export function checkGraphFiles(cardPath: string, card: IntentModelCard): string[] {
+  const problems: string[] = [];
+  for (const kind of ["full", "step"] as GraphKind[]) {
+    const file = join(dirname(cardPath), card.graphs[kind].file);
+    if (!existsSync(file)) { problems.push(`${kind} graph file ${file} not found`); continue; }
+    const want = card.graphs[kind].sha256;
+    if (want === undefined) continue;
+    const got = createHash("sha256").update(readFileSync(file)).digest("hex");
+    if (got !== want) problems.push(`${kind} graph ${file} is not the one this card describes (sha256 ${got.slice(0, 12)}…, card ${String(want).slice(0, 12)}…): keep each card with the graphs its training wrote, or rebuild with make models`);
+  }
+  return problems;
+}
+
+/** Reads and checks the card and its graph files, opens one graph and checks the session against the card. */
 export async function loadIntentGraph(cardPath: string, kind: GraphKind, threads = 1, spec: RasterSpec = RASTER_SPEC): Promise<LoadedGraph> {
   const card = readIntentCard(cardPath, spec);
   const file = join(dirname(cardPath), card.graphs[kind].file);
@@ -146,7 +167,9 @@ export async function loadIntentGraph(cardPath: string, kind: GraphKind, threads
   } catch (error) {
     throw new IntentModelError(cardPath, [`${kind} graph ${file} is not a loadable ONNX graph (${(error as Error).message}); rebuild it with make models`]);
   }
+  // The shapes first (they say what is wrong in the card's own terms), then whether both files are the card's.
   const problems = checkSession(session, card.graphs[kind], kind);
+  if (!problems.length) problems.push(...checkGraphFiles(cardPath, card));
   if (problems.length) {
     await session.release();
     throw new IntentModelError(cardPath, problems);

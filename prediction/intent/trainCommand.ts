@@ -17,6 +17,10 @@ export interface TrainOptions {
   batch?: number;
   seed?: number;
   noRaster?: boolean;
+  /** false: no left-right mirrored training windows (default true). */
+  mirror?: boolean;
+  /** false: no Platt scaling on the validation set (default true). */
+  calibrate?: boolean;
   /** Print the script's output (default true). */
   verbose?: boolean;
 }
@@ -38,6 +42,8 @@ export function trainArgs(o: TrainOptions): string[] {
   if (o.batch !== undefined) a.push("--batch", String(o.batch));
   if (o.seed !== undefined) a.push("--seed", String(o.seed));
   if (o.noRaster) a.push("--no-raster");
+  if (o.mirror === false) a.push("--no-mirror");
+  if (o.calibrate === false) a.push("--no-calibrate");
   return a;
 }
 

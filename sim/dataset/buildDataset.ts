@@ -50,8 +50,9 @@ export function datasetScenarios(opts: Pick<DatasetOptions, "suite" | "variation
 
 export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader> {
   const out = resolve(opts.out);
+  if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
+  const scenarios = datasetScenarios(opts); // before the folder exists: a wrong name leaves nothing behind
   mkdirSync(out, { recursive: true });
-  const scenarios = datasetScenarios(opts);
   const seeds = Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
   const writer = new DatasetWriter(out, RASTER_SPEC);
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, `dataset ${opts.suite}`);

@@ -89,6 +89,11 @@ export async function chooseOperatingPoint(opts: TuneOptions): Promise<Operating
     rule: `per head the best pre-entry F1 among ${CANDIDATE_THRESHOLDS.join(", ")} (ties: nearest 0.5); the warning is the shortest head whose median lead at its threshold is at least ${opts.minLeadS} s (none: the longest lead)`,
     minLeadS: opts.minLeadS, leadMet, data: (ds.header.manifest as { command?: string } | undefined)?.command, rows,
   };
+  const warning = rows.find((r) => r.horizonS === warningHorizonS && r.threshold === thresholds[horizonKey(warningHorizonS)])!;
+  if (opts.updateCard && warning.warned === 0) {
+    // A card whose warning never fires would drive the stack as if it had no prediction.
+    throw new Error(`${dir}: the chosen warning (P(${warningHorizonS} s) ≥ ${warning.threshold}) warns none of its ${warning.jaywalkers} jaywalkers, so ${cardPath} is left unchanged (tune on the val suite: curb dataset --suite val --variants 1 --seed-base 1 --out DIR)`);
+  }
   if (opts.updateCard) {
     editCardFile<{ operatingPoint?: OperatingPointChoice; operatingThreshold?: unknown }>(cardPath, (card) => {
       card.operatingPoint = choice;

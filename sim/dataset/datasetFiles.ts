@@ -118,7 +118,18 @@ export function readDatasetHeader(dir: string): DatasetHeader {
   if (header?.format !== DATASET_FORMAT) throw new Error(`${dir}: not a ${DATASET_FORMAT} (format ${JSON.stringify(header?.format)})`);
   const problems = NAMES.map((name) => (header.arrays?.[name] ? arrayProblem(dir, header.arrays[name]) : `header.json has no ${name} array`)).filter((p) => p !== undefined);
   if (problems.length) throw new Error(`${dir}: ${problems.join("; ")}: ${REBUILD}`);
+  const sequences = Array.isArray(header.sequences) ? header.sequences : [];
+  // An empty dataset would train on nothing and score 0/0 as a result, so it is refused here.
+  if (!(header.n > 0) || sequences.length === 0) throw new Error(`${dir} holds no pedestrian frames (${header.n} frames, ${sequences.length} sequences): ${REBUILD} with more variants or scenarios with pedestrians`);
+  const bad = sequences.findIndex((q) => !(Number.isInteger(q?.start) && Number.isInteger(q?.length) && q.start >= 0 && q.length >= 1 && q.start + q.length <= header.n));
+  if (bad >= 0) throw new Error(`${join(dir, "header.json")}: sequence ${bad} (${JSON.stringify({ start: sequences[bad]?.start, length: sequences[bad]?.length })}) lies outside the ${header.n} frames: ${REBUILD}`);
   return header;
+}
+
+/** Throws unless every label of `labels` is 0 or 1 (a corrupt labels.bin of the right size would otherwise train and score silently). */
+export function checkDatasetLabels(dir: string, labels: Uint8Array): void {
+  const i = labels.findIndex((v) => v > 1);
+  if (i >= 0) throw new Error(`${join(dir, "labels.bin")}: label ${i} is ${labels[i]}, labels are 0 or 1: ${REBUILD}`);
 }
 
 /** The randomised suite only the final evaluation may see (sim/scenarios/randomSuites.ts). */
@@ -144,12 +155,14 @@ export function readDataset(dir: string): LoadedDataset {
     copy.set(buf);
     return (header.arrays[name].dtype === "uint8" ? copy : new Float32Array(copy.buffer)) as T;
   };
+  const labels = load<Uint8Array>("labels");
+  checkDatasetLabels(dir, labels);
   return {
     header,
     n: header.n,
     rasters: load<Uint8Array>("rasters"),
     features: load<Float32Array>("features"),
-    labels: load<Uint8Array>("labels"),
+    labels,
     meta: load<Float32Array>("meta"),
     tracks: load<Float32Array>("tracks"),
     sequences: header.sequences,

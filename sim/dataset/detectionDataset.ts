@@ -202,8 +202,9 @@ export interface DetectionDatasetOptions extends DatasetOptions {
 /** Every scenario (with pedestrians) of a suite × N seeds → `out/<scenario>/seed-<seed>/<sensor>/…` + manifest.json. */
 export async function buildDetectionDataset(opts: DetectionDatasetOptions) {
   const out = resolve(opts.out);
+  if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
+  const scenarios = datasetScenarios(opts); // before the folder exists: a wrong name leaves nothing behind
   mkdirSync(out, { recursive: true });
-  const scenarios = datasetScenarios(opts);
   const seeds = Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
   const sensors = opts.sensors ?? (chromiumAvailable() ? (["lidar", "camera"] as const) : (["lidar"] as const));
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, "detection dataset");

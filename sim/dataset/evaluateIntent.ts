@@ -29,8 +29,10 @@ export interface EvalOptions {
   seedBase: number;
   variation: DatasetOptions["variation"];
   model: string;
-  /** The kinematic-only GRU (trained with --no-raster); skipped when its card does not exist. */
+  /** The kinematic-only GRU (trained with --no-raster); skipped, saying why, when it cannot be loaded, unless required. */
   kinematicModel?: string;
+  /** The user named the kinematic model: refuse rather than skip it when it cannot be loaded. */
+  kinematicRequired?: boolean;
   /** Another intent model to compare with, at its own card's operating point: paired F1 difference. */
   compareModel?: string;
   /**
@@ -400,63 +402,82 @@ export function formatEvalTable(r: EvalReport): string {
   return lines.join("\n") + "\n";
 }
 
+/** The kinematic baseline's graph, or undefined (said on stderr) when it is optional and cannot be loaded. */
+async function loadKinematicBaseline(opts: EvalOptions) {
+  if (!opts.kinematicModel) return undefined;
+  try {
+    const kin = await loadIntentGraph(resolveModelPath(opts.kinematicModel), "full", 2);
+    if (kin.card.usesRaster) {
+      await kin.session.release();
+      throw new Error(`${opts.kinematicModel} is not a kinematic-only model (it reads rasters; train one with curb train intent --no-raster)`);
+    }
+    return kin;
+  } catch (error) {
+    if (opts.kinematicRequired) throw error;
+    if (!opts.quiet) console.error(`skipping the kinematic GRU baseline: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
   const out = resolve(opts.out);
-  mkdirSync(out, { recursive: true });
-  let dataDir = opts.data ? resolve(opts.data) : join(out, "data");
-  if (!opts.data) {
-    await buildDataset({ suite: opts.suite, variants: opts.variants, seedBase: opts.seedBase, variation: opts.variation, out: dataDir, quiet: opts.quiet });
-  }
-  const ds = readCurrentDataset(dataDir);
-  const predictors: PredictorReport[] = [];
-  const model = await loadIntentGraph(resolveModelPath(opts.model), "full", 2);
-  const op = opts.operatingPoint ?? operatingPointOf(model.card, opts.model);
-  const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
-  predictors.push(scorePredictor(model.card.model, ds, intentProbs, op));
-  const examples = intentExamples(ds, intentProbs);
-  if (opts.kinematicModel) {
-    const kin = await loadIntentGraph(resolveModelPath(opts.kinematicModel), "full", 2).catch((e: Error) => {
-      if (!opts.quiet) console.error(`skipping the kinematic GRU baseline: ${e.message}`);
-      return undefined;
-    });
-    if (kin) {
-      predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), op));
-      await kin.session.release();
+  if (opts.compareData && !opts.compareModel) throw new Error("--compare-data is the data of the model given by --compare-model: give both");
+  // Everything that can be refused is checked before the (minutes long) dataset build and before
+  // anything is written, so a wrong card costs seconds and leaves no half-filled folder.
+  const sessions: InferenceSession[] = [];
+  try {
+    const model = await loadIntentGraph(resolveModelPath(opts.model), "full", 2);
+    sessions.push(model.session);
+    const op = opts.operatingPoint ?? operatingPointOf(model.card, opts.model);
+    const kin = await loadKinematicBaseline(opts);
+    if (kin) sessions.push(kin.session);
+    const compareDs = opts.compareData ? readDataset(resolve(opts.compareData)) : undefined;
+    const other = opts.compareModel ? await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2, compareDs?.header.spec ?? RASTER_SPEC) : undefined;
+    if (other) sessions.push(other.session);
+    const otherOperatingPoint = other ? operatingPointOf(other.card, opts.compareModel!) : undefined;
+
+    const dataDir = opts.data ? resolve(opts.data) : join(out, "data");
+    if (!opts.data) await buildDataset({ suite: opts.suite, variants: opts.variants, seedBase: opts.seedBase, variation: opts.variation, out: dataDir, quiet: opts.quiet });
+    const ds = readCurrentDataset(dataDir);
+    if (compareDs) checkSameRuns(ds, compareDs, dataDir, resolve(opts.compareData!));
+
+    const predictors: PredictorReport[] = [];
+    const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
+    predictors.push(scorePredictor(model.card.model, ds, intentProbs, op));
+    const examples = intentExamples(ds, intentProbs);
+    if (kin) predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), op));
+    let comparison: ModelComparison | undefined;
+    if (other && otherOperatingPoint) {
+      const otherDs = compareDs ?? ds;
+      const o = scorePredictor(other.card.model, otherDs, await runFullGraph(other.session, other.card.usesRaster, otherDs), otherOperatingPoint);
+      const m = predictors[0];
+      const f1 = m.horizons["1s"].preEntry.f1, otherF1 = o.horizons["1s"].preEntry.f1;
+      comparison = {
+        model: opts.model, other: opts.compareModel!, otherData: opts.compareData, otherOperatingPoint, f1, otherF1,
+        difference: { value: f1 - otherF1, ...pairedBootstrapF1Difference(m.preEntryCounts, o.preEntryCounts) },
+      };
     }
-  }
-  let comparison: ModelComparison | undefined;
-  if (opts.compareModel) {
-    const otherDs = opts.compareData ? readDataset(resolve(opts.compareData)) : ds;
-    if (otherDs !== ds) checkSameRuns(ds, otherDs, dataDir, resolve(opts.compareData!));
-    const other = await loadIntentGraph(resolveModelPath(opts.compareModel), "full", 2, otherDs.header.spec);
-    const otherOperatingPoint = operatingPointOf(other.card, opts.compareModel);
-    const o = scorePredictor(other.card.model, otherDs, await runFullGraph(other.session, other.card.usesRaster, otherDs), otherOperatingPoint);
-    await other.session.release();
-    const m = predictors[0];
-    const f1 = m.horizons["1s"].preEntry.f1, otherF1 = o.horizons["1s"].preEntry.f1;
-    comparison = {
-      model: opts.model, other: opts.compareModel, otherData: opts.compareData, otherOperatingPoint, f1, otherF1,
-      difference: { value: f1 - otherF1, ...pairedBootstrapF1Difference(m.preEntryCounts, o.preEntryCounts) },
-    };
-  }
-  predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), op));
-  predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), op));
-  const ablation: EvalReport["ablation"] = [];
-  if (opts.ablation && model.card.usesRaster) {
-    for (let c = 0; c < RASTER_SPEC.channels.length; c++) {
-      const r = scorePredictor("ablation", ds, await runFullGraph(model.session, true, ds, c), op);
-      ablation.push({ channel: `-${RASTER_SPEC.channels[c]}`, rocAuc1sPreEntry: r.horizons["1s"].preEntry.rocAuc, f11sPreEntry: r.horizons["1s"].preEntry.f1, f11sAll: r.horizons["1s"].all.f1 });
+    predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), op));
+    predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), op));
+    const ablation: EvalReport["ablation"] = [];
+    if (opts.ablation && model.card.usesRaster) {
+      for (let c = 0; c < RASTER_SPEC.channels.length; c++) {
+        const r = scorePredictor("ablation", ds, await runFullGraph(model.session, true, ds, c), op);
+        ablation.push({ channel: `-${RASTER_SPEC.channels[c]}`, rocAuc1sPreEntry: r.horizons["1s"].preEntry.rocAuc, f11sPreEntry: r.horizons["1s"].preEntry.f1, f11sAll: r.horizons["1s"].all.f1 });
+      }
+      const base = predictors[0].horizons["1s"];
+      ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
     }
-    const base = predictors[0].horizons["1s"];
-    ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
+    const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation, examples };
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
+    writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
+    writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));
+    if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
+    return report;
+  } finally {
+    for (const session of sessions) await session.release();
   }
-  await model.session.release();
-  const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation, examples };
-  writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
-  writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
-  writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));
-  if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
-  return report;
 }
 
 /**

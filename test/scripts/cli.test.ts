@@ -111,6 +111,55 @@ describe("curb command line", () => {
     expect(r.stderr).toContain('unknown sensor kind "sonar"; known: lidar, radar, camera, all');
   });
 
+  it("a count that is not a whole number ≥ 1 is refused before any work", () => {
+    for (const args of [["dataset", "--suite", "default", "--variants", "abc"], ["dataset", "--suite", "default", "--variants", "0"], ["dataset", "--suite", "default", "--variants", "1.5"], ["eval", "intent", "--variants", "-1"], ["train", "intent", "--data", tmp, "--out", join(tmp, "m.onnx"), "--epochs", "0"], ["train", "intent", "--data", tmp, "--out", join(tmp, "m.onnx"), "--window", "1"]]) {
+      const r = curb(...args, ...(args[0] === "train" ? [] : ["--out", join(tmp, "never")]));
+      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.stderr, args.join(" ")).toMatch(/a whole number from [12] to 1000000/);
+    }
+    expect(existsSync(join(tmp, "never"))).toBe(false);
+  });
+
+  it("training checks where the model goes and what validates it before the epochs start", async () => {
+    const data = join(tmp, "one-seed");
+    mkdirSync(data);
+    const w = new DatasetWriter(data);
+    w.append(await collectRun(findScenario("running-child"), 5));
+    w.close({ suite: "train" });
+    const noOut = curb("train", "intent", "--data", data);
+    expect(noOut.stderr).toContain("required option '--out <file>'"); // no default: it would overwrite the shipped model
+    const oneSeed = curb("train", "intent", "--data", data, "--out", join(tmp, "m.onnx"));
+    expect(oneSeed.status).toBe(2);
+    expect(oneSeed.stderr).toContain(`${data} holds one seed, so there is nothing to hold out for validation`);
+    const folder = curb("train", "intent", "--data", data, "--val", data, "--out", `${tmp}/`);
+    expect(folder.stderr).toContain("--out is the model file X.onnx");
+    const unwritable = curb("train", "intent", "--data", data, "--val", data, "--out", "/proc/curb-nope/m.onnx");
+    expect(unwritable.stderr).toContain("cannot write the model to /proc/curb-nope");
+    for (const r of [oneSeed, folder, unwritable]) expect(r.stderr).not.toMatch(/Traceback|\.py/);
+    expect(existsSync(join(tmp, "m.onnx"))).toBe(false);
+  });
+
+  it("eval: a kinematic baseline the user names must load; --data excludes the suite options; a bad model stops it before the dataset build", () => {
+    const kin = curb("eval", "intent", "--data", tmp, "--kinematic", join(tmp, "no-such.card.json"), "--out", join(tmp, "ev"));
+    expect(kin.status).toBe(2);
+    expect(kin.stderr).toContain("no-such.card.json refused: card file not found");
+    const both = curb("eval", "intent", "--data", tmp, "--suite", "val", "--out", join(tmp, "ev"));
+    expect(both.status).toBe(1);
+    expect(both.stderr).toContain("option '--data <dir>' cannot be used with option '--suite <name>'");
+    const out = join(tmp, "ev-bad-model");
+    const bad = curb("eval", "intent", "--suite", "default", "--variants", "3", "--model", join(tmp, "no-such.card.json"), "--out", out);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("no-such.card.json refused");
+    expect(bad.stderr).not.toContain("dataset default"); // the progress bar of a build that would be wasted
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a reader that closes the pipe early is not an error", () => {
+    const r = spawnSync("bash", ["-c", `node ${join(root, "scripts/curb.mjs")} scenarios | (exec 0<&-; true); echo "status \${PIPESTATUS[0]}"`], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout.trim()).toBe("status 0");
+    expect(r.stderr).not.toContain("EPIPE");
+  });
+
   it("a bad seed is refused", () => {
     const r = curb("sim", "--scenario", "empty-street", "--seed", "-4", "--out", tmp);
     expect(r.status).not.toBe(0);

@@ -62,6 +62,20 @@ describe.skipIf(!hasShippedModel)("IntentPredictor with the shipped model (model
     await expect(loadIntentGraph(garbled, "step")).rejects.toThrow(/intent model .*garbled.*refused: step graph .* is not a loadable ONNX graph \(.*\); rebuild it with make models/);
   });
 
+  it("refuses graph files that are not the ones the card was written for", async () => {
+    // The card of one training beside the graphs of another: same shapes, other weights, so only the hash tells.
+    const other = tamperedCopy(SHIPPED_CARD, join(tmp, "other-training"), (c) => (c.graphs.full.sha256 = "0".repeat(64)));
+    await expect(loadIntentGraph(other, "full")).rejects.toThrow(/refused: full graph .*other-training.* is not the one this card describes \(sha256 [0-9a-f]{12}…, card 000000000000…\)/);
+    // A truncated step graph is refused even by `curb eval`, which runs only the full one: the card's figures describe both.
+    const cut = tamperedCopy(SHIPPED_CARD, join(tmp, "cut-step"), () => undefined);
+    const stepFile = join(tmp, "cut-step", readIntentCard(SHIPPED_CARD).graphs.step.file);
+    writeFileSync(stepFile, readFileSync(stepFile).subarray(0, 5000));
+    await expect(loadIntentGraph(cut, "full")).rejects.toThrow(/refused: step graph .*cut-step.* is not the one this card describes/);
+    // Untouched copies load.
+    const fine = await loadIntentGraph(tamperedCopy(SHIPPED_CARD, join(tmp, "fine"), () => undefined), "step");
+    await fine.session.release();
+  });
+
   it("batches every pedestrian into one call, keeps hidden state per track, drops it at track death", async () => {
     const p = await IntentPredictor.load(params);
     p.setMap(streetMap());

@@ -72,6 +72,20 @@ describe.skipIf(!existsSync(card))("curb tune intent", () => {
     expect(formatOperatingPointTable(c)).toContain(`warning P(${c.warningHorizonS} s) ≥ ${c.thresholds[`${c.warningHorizonS}s`]} (·: each head's threshold, ▶: the warning)`);
   });
 
+  it("leaves the card as it is when the chosen warning would warn nobody", async () => {
+    const data = join(dir, "no-jaywalkers");
+    await buildDataset({ suite: "default", variants: 1, seedBase: 5100, variation: "suite", out: data, quiet: true, scenarios: ["walk-along-curb"] });
+    const model = join(dir, "model-unchanged");
+    mkdirSync(model);
+    for (const f of ["intent.card.json", "intent.onnx", "intent.step.onnx"]) cpSync(join(PROJECT_ROOT, "models", f), join(model, f));
+    const before = readFileSync(join(model, "intent.card.json"), "utf8");
+    await expect(chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val", updateCard: true })).rejects.toThrow(/warns none of its 0 jaywalkers, so .*model-unchanged.* is left unchanged/);
+    expect(readFileSync(join(model, "intent.card.json"), "utf8")).toBe(before);
+    // Without --update-card the table is still there to read.
+    const c = await chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val" });
+    expect(c.rows.every((r) => r.warned === 0 && r.jaywalkers === 0)).toBe(true);
+  });
+
   it("refuses data drawn by another raster spec", async () => {
     const data = join(dir, "data");
     const old = join(dir, "old");

@@ -114,6 +114,28 @@ describe("collectRun", () => {
     }
   });
 
+  it("an empty dataset, a sequence outside the frames or a label that is not 0/1 is refused, not scored as 0/0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-ds-"));
+    try {
+      new DatasetWriter(dir).close({ suite: "default" }); // a valid header over no frames (a suite without pedestrians, say)
+      expect(() => readDatasetHeader(dir)).toThrow(`${dir} holds no pedestrian frames (0 frames, 0 sequences)`);
+      const w = new DatasetWriter(dir);
+      w.append(await collectRun(findScenario("running-child"), 5));
+      const header = w.close({ suite: "default" });
+      expect(readDataset(dir).n).toBe(header.n);
+      const headerFile = join(dir, "header.json");
+      writeFileSync(headerFile, JSON.stringify({ ...header, sequences: [{ ...header.sequences[0], length: header.n + 1 }] }));
+      expect(() => readDatasetHeader(dir)).toThrow(`sequence 0 ({"start":0,"length":${header.n + 1}}) lies outside the ${header.n} frames`);
+      writeFileSync(headerFile, JSON.stringify(header));
+      const labels = readFileSync(join(dir, "labels.bin"));
+      labels[7] = 200; // the right size, the wrong contents
+      writeFileSync(join(dir, "labels.bin"), labels);
+      expect(() => readDataset(dir)).toThrow(`${join(dir, "labels.bin")}: label 7 is 200, labels are 0 or 1`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("takes the suite by name and widens variation only where the scenario stays valid", () => {
     expect(() => datasetScenarios({ suite: "no-such-suite", variation: "suite" })).toThrow(/unknown suite/);
     const list = datasetScenarios({ suite: "default", variation: "wide" });
