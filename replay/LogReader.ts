@@ -270,6 +270,16 @@ export async function logInfo(path: string): Promise<LogInfo> {
   }
 }
 
+/**
+ * Reads and decodes every message of a log (chunk CRCs, protobuf) and returns how many: what the summary
+ * alone cannot tell, since it is written at close from counts, not from the bytes on disk. Throws LogError.
+ */
+export async function checkLog(path: string): Promise<{ messages: number }> {
+  let messages = 0;
+  for await (const _ of readLog(path)) messages += 1;
+  return { messages };
+}
+
 function channelProblem(
   channel: McapTypes.TypedMcapRecords["Channel"],
   schema: McapTypes.TypedMcapRecords["Schema"] | undefined,

@@ -14,6 +14,7 @@ export {
   LogReader,
   type LogReaderOptions,
   type LogInfo,
+  checkLog,
   logInfo,
   type ReadMessagesOptions,
   readLog,
@@ -21,4 +22,4 @@ export {
 } from "./LogReader.ts";
 export { comparablePayload, samePayload } from "./comparablePayload.ts";
 export { playLog, type PlayOptions, type PlayResult } from "./playLog.ts";
-export { recordedStackParams, rerunStack, STACK_INPUTS, STACK_OUTPUTS, STACK_PARAMS_METADATA_KEY, type RerunResult, type TopicDiff } from "./rerunStack.ts";
+export { overlayParams, recordedStackParams, rerunStack, type RerunOptions, STACK_INPUTS, STACK_OUTPUTS, STACK_PARAMS_METADATA_KEY, type RerunResult, type TopicDiff } from "./rerunStack.ts";

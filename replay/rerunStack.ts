@@ -36,7 +36,7 @@ export interface TopicDiff {
 export interface RerunResult {
   log: string;
   /** Where the stack parameters came from: the log's record of its drive, the caller, or the defaults (an older log records none). */
-  stackParams: "recorded" | "given" | "defaults";
+  stackParams: "recorded" | "recorded+given" | "given" | "defaults";
   inputMessages: number;
   simSeconds: number;
   wallSeconds: number;
@@ -74,17 +74,35 @@ export function recordedStackParams(path: string, metadata: Readonly<Record<stri
   return parsed.data;
 }
 
+/** `top` laid over `base`, section by section and key by key (arrays and values replaced whole). */
+export function overlayParams<T>(base: T, top: unknown): T {
+  const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isPlain(base) || !isPlain(top)) return (top === undefined ? base : top) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(top)) out[k] = overlayParams(base[k], v);
+  return out as T;
+}
+
+export interface RerunOptions {
+  /**
+   * "recorded": `stackParams` change the drive's recorded parameters (the question "this drive, with
+   * that changed"); "defaults" (the default): they are the whole parameter set, over the defaults.
+   */
+  over?: "recorded" | "defaults";
+}
+
 /**
  * Re-runs the stack on the log's recorded inputs. Without `stackParams` it runs with the parameters
  * the log records (so an unchanged checkout reproduces the drive), or the defaults if it records none.
  */
-export async function rerunStack(logPath: string, stackParams?: StackParamsInput): Promise<RerunResult> {
+export async function rerunStack(logPath: string, stackParams?: StackParamsInput, options: RerunOptions = {}): Promise<RerunResult> {
+  const overRecorded = options.over === "recorded" && stackParams !== undefined;
   const reader = await LogReader.open(logPath);
   const inputs: Envelope[] = [];
   const logged = new Map<string, Envelope[]>(STACK_OUTPUTS.map((t) => [t, []]));
   let recorded: StackParamsInput | undefined;
   try {
-    if (!stackParams) recorded = recordedStackParams(logPath, reader.info().metadata);
+    if (!stackParams || overRecorded) recorded = recordedStackParams(logPath, reader.info().metadata);
     for await (const e of reader.messages({ topics: [...STACK_INPUTS, ...STACK_OUTPUTS] })) {
       if (inputRank.has(e.topic)) inputs.push(e);
       else if (isStackOutput(e)) logged.get(e.topic)?.push(e);
@@ -98,10 +116,13 @@ export async function rerunStack(logPath: string, stackParams?: StackParamsInput
   // Same stamp ⇒ the order a live frame publishes in, whatever order the file stored them in.
   inputs.sort((a, b) => (a.stampNs < b.stampNs ? -1 : a.stampNs > b.stampNs ? 1 : inputRank.get(a.topic)! - inputRank.get(b.topic)!));
 
+  const params = overRecorded ? overlayParams(recorded ?? {}, stackParams) : (stackParams ?? recorded ?? {});
+  const checked = StackParamsSchema.safeParse(params);
+  if (!checked.success) throw new Error(`${logPath}: the parameters to rerun with do not validate (${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})`);
   const bus = new InProcessBus();
   const replayed = new Map<string, Envelope[]>(STACK_OUTPUTS.map((t) => [t, []]));
   const sub = bus.all().subscribe((e) => replayed.get(e.topic)?.push(e));
-  const stack = startStack(bus, stackParams ?? recorded ?? {});
+  const stack = startStack(bus, params);
   const wallStart = performance.now();
   try {
     for (const e of inputs) {
@@ -136,7 +157,7 @@ export async function rerunStack(logPath: string, stackParams?: StackParamsInput
   const simSeconds = Number(inputs[inputs.length - 1].stampNs - inputs[0].stampNs) / 1e9;
   return {
     log: logPath,
-    stackParams: stackParams ? "given" : recorded ? "recorded" : "defaults",
+    stackParams: overRecorded && recorded ? "recorded+given" : stackParams ? "given" : recorded ? "recorded" : "defaults",
     inputMessages: inputs.length,
     simSeconds,
     wallSeconds,

@@ -1,7 +1,7 @@
 // `curb` command line: parses arguments and hands over to the folder that does the work.
-import { Command, InvalidArgumentError, Option } from "commander";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
 function seedArg(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) throw new InvalidArgumentError("a seed is an integer in [0, 4294967295]");
@@ -16,24 +16,6 @@ function countArg(min: number) {
   };
 }
 
-/**
- * Creates `dir` (and its parents) and proves a file can be written there, or throws saying where it
- * cannot: checked before work that takes minutes. Folder by folder, since Node's recursive mkdir spins
- * forever under /proc; by writing, since root passes every access() check.
- */
-function makeWritableFolder(dir: string, what: string): void {
-  try {
-    const missing: string[] = [];
-    for (let d = dir; !statSync(d, { throwIfNoEntry: false }); d = dirname(d)) missing.unshift(d);
-    for (const d of missing) mkdirSync(d);
-    const probe = join(dir, `.curb-write-test-${process.pid}`);
-    writeFileSync(probe, "");
-    rmSync(probe);
-  } catch (error) {
-    throw new Error(`cannot write ${what} to ${dir}: ${(error as Error).message}`);
-  }
-}
-
 // `curb scenarios | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
@@ -43,11 +25,15 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name("curb")
   .description("Autonomous-driving perception and pedestrian-intent pipeline: closed-loop simulation, logs, metrics")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride() // every command: a usage error exits 2 like any other refused input, not 1 (a finding)
+  .addHelpText("after", `
+Exit status: 0 done; 1 done, and it found a problem (sim: a pedestrian collision; replay --rerun: an
+output differs from the log); 2 the command could not run (a bad option, a bad input file, an error).`);
 
 program
   .command("sim")
-  .description("run a closed-loop simulation of one scenario or a whole suite; writes run.mcap, metrics.json and report.html per scenario")
+  .description("run a closed-loop simulation of one scenario or a whole suite; writes run.mcap, metrics.json and report.html per scenario; exits 1 if any pedestrian was hit")
   .addOption(new Option("--scenario <name>", "one scenario (see `curb scenarios`)").conflicts("suite"))
   .addOption(new Option("--suite <name>", "a scenario suite: default, train, val or test"))
   .addOption(new Option("--scenario-file <path>", "a scenario file (YAML or JSON, see sim/scenarios/README.md); --seed draws its random values").conflicts(["scenario", "suite"]))
@@ -57,7 +43,7 @@ program
   .option("--sensors <kinds>", "simulate the rig's sensors in their wire formats, through the drivers: lidar,radar,camera (or 'all')")
   .action(async (opts: { scenario?: string; suite?: string; scenarioFile?: string; seed: number; out: string; config?: string; sensors?: string }) => {
     const { runSimCommand, parseSensorKinds } = await import("../sim/index.ts");
-    if (!opts.scenario && !opts.suite && !opts.scenarioFile) throw new InvalidArgumentError("give --scenario NAME, --suite NAME or --scenario-file PATH (see `curb scenarios`)");
+    if (!opts.scenario && !opts.suite && !opts.scenarioFile) throw new Error("give --scenario NAME, --suite NAME or --scenario-file PATH (see `curb scenarios`)");
     const failed = await runSimCommand({ ...opts, out: resolve(opts.out), sensors: opts.sensors ? parseSensorKinds(opts.sensors) : undefined });
     process.exitCode = failed ? 1 : 0;
   });
@@ -113,30 +99,35 @@ program
   .description("feed a recorded log back: onto the ZeroMQ bus at a rate, or (--rerun) through the stack, diffing its outputs against the log")
   .argument("<log>", "an MCAP log written by curb")
   .option("--rerun", "re-run the stack on the log's recorded inputs and report which outputs differ (exit 1 if any)")
-  .option("--config <file>", "with --rerun: stack parameters (YAML or JSON) to try on the recorded drive instead of the ones it records")
+  .option("--config <file>", "with --rerun: stack parameters (YAML or JSON) to change on the recorded drive, laid over the ones it records")
   .option("--rate <r>", "multiple of real time, or 'max'", "1")
   .option("--bind <endpoints>", "ZeroMQ endpoints to publish on: LATEST,LOSSLESS", "tcp://127.0.0.1:5556,tcp://127.0.0.1:5557")
   .action(async (log: string, opts: { rerun?: boolean; config?: string; rate: string; bind: string }) => {
-    const { rerunStack, playLog } = await import("../replay/index.ts");
+    const { logInfo, rerunStack, playLog } = await import("../replay/index.ts");
+    if (opts.config && !opts.rerun) throw new Error("--config applies to --rerun (the stack run again on the drive); a plain replay publishes the log as recorded");
     if (opts.rerun) {
-      const { loadStackParams } = await import("../sim/index.ts");
-      const result = await rerunStack(resolve(log), opts.config ? loadStackParams(opts.config) : undefined);
+      const { readStackParamsFile } = await import("../sim/index.ts");
+      // The file changes the drive's recorded parameters: "this drive, with that changed".
+      const result = await rerunStack(resolve(log), opts.config ? readStackParamsFile(opts.config) : undefined, { over: "recorded" });
       console.log(JSON.stringify(result, null, 2));
       process.exitCode = result.identical ? 0 : 1;
       return;
     }
     const rate = opts.rate === "max" ? Infinity : Number(opts.rate);
-    if (!(rate > 0)) throw new InvalidArgumentError(`--rate must be a positive number or 'max', got ${opts.rate}`);
+    if (!(rate > 0)) throw new Error(`--rate must be a positive number or 'max', got ${opts.rate}`);
     const [latest, lossless] = opts.bind.split(",");
-    if (!latest || !lossless) throw new InvalidArgumentError("--bind takes two endpoints: LATEST,LOSSLESS");
+    if (!latest || !lossless) throw new Error("--bind takes two endpoints: LATEST,LOSSLESS");
+    await logInfo(resolve(log)); // a log that cannot be read is refused before the ports are bound
     const { ZeroMqBus } = await import("../bus/index.ts");
     const bus = await ZeroMqBus.open({ name: "replay", bind: { latest, lossless } });
     const abort = new AbortController();
     process.once("SIGINT", () => abort.abort());
     process.once("SIGTERM", () => abort.abort());
-    const result = await playLog(resolve(log), bus, { rate, signal: abort.signal });
-    await bus.close();
-    console.log(JSON.stringify(result));
+    try {
+      console.log(JSON.stringify(await playLog(resolve(log), bus, { rate, signal: abort.signal })));
+    } finally {
+      await bus.close(); // an open socket would keep the process, and the ports, alive after an error
+    }
   });
 
 const train = program.command("train").description("train a model (calls /usr/bin/python3 with PyTorch; see prediction/intent/README.md)");
@@ -156,7 +147,7 @@ train
   .option("--no-calibrate", "skip Platt scaling on the validation set")
   .action(async (opts: { data: string; val?: string; test?: string; out: string; epochs?: number; window?: number; batch?: number; seed?: number; raster: boolean; mirror: boolean; calibrate: boolean }) => {
     const { trainIntent } = await import("../prediction/index.ts");
-    const { checkDatasetLabels, readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
+    const { checkDatasetLabels, makeOutputFolder, readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
     // Checked here, not in Python, so a wrong folder reads as a sentence rather than a traceback,
     // and before the epochs, so a wrong --out does not cost a whole training.
     const check = (dir: string | undefined, use?: string) => {
@@ -174,7 +165,7 @@ train
     }
     const out = resolve(opts.out);
     if (!out.endsWith(".onnx")) throw new Error(`--out is the model file X.onnx (X.step.onnx and X.card.json go beside it), not ${opts.out}`);
-    makeWritableFolder(dirname(out), "the model");
+    makeOutputFolder(dirname(out), "the model");
     if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--out ${opts.out} is a folder; name the model file, e.g. ${opts.out.replace(/\/?$/, "/intent.onnx")}`);
     const log = await trainIntent({ ...opts, out: opts.out, noRaster: !opts.raster });
     console.log(log.trim().split("\n").pop());
@@ -231,10 +222,15 @@ program
   .description("inspect a recorded log")
   .command("info")
   .argument("<file>", "an MCAP log")
-  .description("per-topic message counts, time range and schemas")
-  .action(async (file: string) => {
-    const { logInfo } = await import("../replay/index.ts");
-    console.log(JSON.stringify(await logInfo(resolve(file)), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+  .description("per-topic message counts, time range and schemas, from the log's summary")
+  .option("--check", "also read and decode every message (chunk CRCs, protobuf): exit 2 at the first that is corrupt")
+  .action(async (file: string, opts: { check?: boolean }) => {
+    const { checkLog, logInfo } = await import("../replay/index.ts");
+    const info = await logInfo(resolve(file));
+    const checked = opts.check ? await checkLog(resolve(file)) : undefined;
+    // Counts as numbers; nanosecond stamps beyond 2^53 as strings, exact.
+    const json = (_k: string, v: unknown) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v);
+    console.log(JSON.stringify({ ...info, ...(checked && { checked }) }, json, 2));
   });
 
 // Hardware drivers (hw/drivers, see hw/README.md).
@@ -278,6 +274,10 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(`curb: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 2;
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2; // --help and --version exit 0; commander has said what was wrong
+  } else {
+    console.error(`curb: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  }
 }

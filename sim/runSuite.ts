@@ -1,9 +1,10 @@
 // `curb sim`: runs scenarios through the closed loop and writes, per scenario, run.mcap,
 // metrics.json and report.html, plus the suite table.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { progressBar } from "../scripts/progressBar.ts";
 import { runClosedLoop } from "./closedLoop.ts";
+import { makeOutputFolder } from "./outputFolder.ts";
 import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, suiteTableToJson } from "./metrics/index.ts";
 import { renderScenarioReport, writeReport } from "./report/index.ts";
 import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";
@@ -39,7 +40,7 @@ export interface ScenarioRunOptions {
 
 /** Runs one scenario and writes its log, metrics and report into `dir`. */
 export async function runScenarioToDir(scenario: Scenario, seed: number, dir: string, options: ScenarioRunOptions = {}): Promise<ScenarioRun> {
-  mkdirSync(dir, { recursive: true });
+  makeOutputFolder(dir, "the run");
   const run = await runClosedLoop(scenario, { ...options, seed, logPath: join(dir, "run.mcap") });
   const metrics = computeScenarioMetrics({
     scenario: scenario.name,
@@ -64,6 +65,7 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
       : findSuite(opts.suite ?? "default");
   const stackParams = opts.config ? loadStackParams(opts.config) : {};
   await checkStack(stackParams); // a refused model stops the command before any run directory is written
+  makeOutputFolder(opts.out, "the runs");
   const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
   const runs: ScenarioRun[] = [];
   for (const scenario of scenarios) {
@@ -74,10 +76,11 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
   bar.done();
   const table = buildSuiteTable(runs.map((r) => r.metrics));
   const text = formatSuiteTable(table);
-  mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, "suite.txt"), text);
   writeFileSync(join(opts.out, "suite.json"), suiteTableToJson(table));
   console.log(text);
   console.log(`\nwrote ${runs.length} scenario(s) to ${opts.out}: run.mcap, metrics.json, report.html each; suite.txt, suite.json`);
-  return runs.some((r) => r.metrics.collisions.pedestrian > 0);
+  const hit = runs.filter((r) => r.metrics.collisions.pedestrian > 0);
+  if (hit.length) console.log(`pedestrian collision in ${hit.length} of ${runs.length} scenario(s) (${hit.map((r) => r.scenario.name).join(", ")}): exit status 1`);
+  return hit.length > 0;
 }

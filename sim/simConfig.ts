@@ -22,7 +22,16 @@ export function parseStackParams(input: unknown, source = "config"): StackParams
   return result.data as StackParamsInput;
 }
 
+/** Validated stack parameters from a YAML or JSON file, defaults filled in. */
 export function loadStackParams(path: string): StackParamsInput {
+  return parseStackParams(readStackParamsFile(path), `config ${path}`);
+}
+
+/**
+ * A stack parameter file's own content (validated, so a typo names its field, but without the defaults
+ * filled in): what it changes, for laying over other parameters (`curb replay --rerun --config`).
+ */
+export function readStackParamsFile(path: string): StackParamsInput {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -35,5 +44,6 @@ export function loadStackParams(path: string): StackParamsInput {
   } catch (error) {
     throw new ConfigError(`config ${path} is not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`);
   }
-  return parseStackParams(data, `config ${path}`);
+  parseStackParams(data, `config ${path}`);
+  return (data ?? {}) as StackParamsInput;
 }

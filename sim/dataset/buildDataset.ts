@@ -1,12 +1,12 @@
 // `curb dataset`: every scenario of a suite × N seeds through the closed loop (oracle perception),
 // each pedestrian track rasterised per frame, written as one dataset folder with a manifest.
-import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { RASTER_SPEC } from "../../prediction/index.ts";
 import { progressBar } from "../../scripts/progressBar.ts";
 import { findSuite, parseScenario, type Scenario } from "../scenarios/index.ts";
 import { collectRun, META_COLUMNS } from "./collectRun.ts";
 import { DatasetWriter, type DatasetHeader } from "./datasetFiles.ts";
+import { makeOutputFolder } from "../outputFolder.ts";
 
 export interface DatasetOptions {
   suite: string;
@@ -52,7 +52,7 @@ export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader>
   const out = resolve(opts.out);
   if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
   const scenarios = datasetScenarios(opts); // before the folder exists: a wrong name leaves nothing behind
-  mkdirSync(out, { recursive: true });
+  makeOutputFolder(out, "the dataset");
   const seeds = Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
   const writer = new DatasetWriter(out, RASTER_SPEC);
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, `dataset ${opts.suite}`);

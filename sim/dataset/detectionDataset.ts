@@ -12,6 +12,7 @@ import type { SensorKind } from "../sensorRig.ts";
 import { chromiumAvailable } from "../sensors/index.ts";
 import type { Scenario, SensorSpec } from "../scenarios/index.ts";
 import { type DatasetOptions, datasetScenarios } from "./buildDataset.ts";
+import { makeOutputFolder } from "../outputFolder.ts";
 
 export const DETECTION_FORMAT = "curb-detection-dataset";
 export const DETECTION_FORMAT_VERSION = 1;
@@ -204,7 +205,7 @@ export async function buildDetectionDataset(opts: DetectionDatasetOptions) {
   const out = resolve(opts.out);
   if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
   const scenarios = datasetScenarios(opts); // before the folder exists: a wrong name leaves nothing behind
-  mkdirSync(out, { recursive: true });
+  makeOutputFolder(out, "the dataset");
   const seeds = Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
   const sensors = opts.sensors ?? (chromiumAvailable() ? (["lidar", "camera"] as const) : (["lidar"] as const));
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, "detection dataset");

@@ -2,7 +2,7 @@
 // precision, recall, F1, ROC-AUC, expected calibration error; warning lead time before the curb is
 // left; false warnings per hour for pedestrians who never cross; and a raster-channel ablation
 // (one channel zeroed at a time, same weights). Writes eval.json and eval.txt.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { msg } from "../../bus/index.ts";
@@ -20,6 +20,7 @@ import { FIRST_SIGHTS, type FirstSight, firstSight } from "./firstSight.ts";
 import { type IntentExample, intentExamples } from "./intentExamples.ts";
 import { type LookAlike, type StepOffCurve, stepOffLookAlikes } from "./stepOffLookAlikes.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
+import { makeOutputFolder } from "../outputFolder.ts";
 
 export interface EvalOptions {
   /** An existing dataset folder; otherwise one is built from suite/variants/seedBase/variation into out/data. */
@@ -469,7 +470,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
       ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
     }
     const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation, examples };
-    mkdirSync(out, { recursive: true });
+    makeOutputFolder(out, "the evaluation");
     writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
     writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
     writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));

@@ -188,7 +188,8 @@ export const DEFAULT_SENSOR_RIG = Object.freeze([
 
 export const StreetParamsSchema = z.strictObject({
   lengthM: positive().optional(),
-  laneWidthM: positive().optional(),
+  /** At least the ego's width with room to steer, at most a wide urban lane. */
+  laneWidthM: positive().min(2.5).max(6).optional(),
   parkingWidthM: positive().optional(),
   sidewalkWidthM: positive().optional(),
   buildingSetbackM: positive().optional(),
@@ -265,13 +266,27 @@ export const ScenarioSchema = z
       if (b.x1M <= b.x0M) issue(["street", "buildings", i, "x1M"], `must be greater than x0M (${b.x0M})`);
     });
     // Buildings as the world will build them (a safe crosswalk stands in for invalid ones here).
-    const street = buildStreet(streetParams, "validation", {
-      buildings: buildingList?.filter((b) => b.x1M > b.x0M),
-      crosswalks: [{ centerXM: p.lengthM / 2, widthM: 1 }],
-    });
+    let street: ReturnType<typeof buildStreet>;
+    try {
+      street = buildStreet(streetParams, "validation", {
+        buildings: buildingList?.filter((b) => b.x1M > b.x0M),
+        crosswalks: [{ centerXM: p.lengthM / 2, widthM: 1 }],
+      });
+    } catch (error) {
+      // Refinements run even after a field failed its own check (lengthM: -5): report it where it is, and stop.
+      issue(["street"], (error as Error).message);
+      return;
+    }
 
     if (s.ego.xM < 0 || s.ego.xM > p.lengthM) {
       issue(["ego", "xM"], `must lie on the street [0, ${p.lengthM}]`);
+    }
+    // The route is the eastbound lane: an ego on the sidewalk or facing west would score a drive that never was.
+    if (s.ego.yM !== undefined && (s.ego.yM <= -curb || s.ego.yM >= curb)) {
+      issue(["ego", "yM"], `must be on the road (|y| < ${curb}; default: the eastbound lane centre, ${-p.laneWidthM / 2})`);
+    }
+    if (!(Math.abs(s.ego.yawRad) < Math.PI / 2)) {
+      issue(["ego", "yawRad"], "must face along the eastbound route (|yawRad| < π/2)");
     }
     s.sensors.forEach((sensor, i) => {
       if (s.sensors.findIndex((o) => o.name === sensor.name) !== i) issue(["sensors", i, "name"], `duplicate sensor name ${JSON.stringify(sensor.name)}`);

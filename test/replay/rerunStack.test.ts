@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Envelope, InProcessBus, type msg } from "../../bus/index.ts";
-import { LogReader, McapRecorder, playLog, rerunStack, samePayload, STACK_PARAMS_METADATA_KEY } from "../../replay/index.ts";
+import { LogReader, McapRecorder, overlayParams, playLog, rerunStack, samePayload, STACK_PARAMS_METADATA_KEY } from "../../replay/index.ts";
 import { runClosedLoop } from "../../sim/index.ts";
 import { findScenario } from "../../sim/scenarios/index.ts";
 
@@ -78,6 +78,20 @@ describe("rerunStack", () => {
     const defaults = await rerunStack(farLog, {});
     expect(defaults.stackParams).toBe("given");
     expect(defaults.topics.find((t) => t.topic === "/planning/trajectory")!.different).toBeGreaterThan(0);
+    // `curb replay --rerun --config`: the file changes the recorded drive, it does not reset the rest.
+    const unchanged = await rerunStack(farLog, { prediction: { pathStepS: 0.1 } }, { over: "recorded" });
+    expect(unchanged.stackParams).toBe("recorded+given");
+    expect(unchanged.identical).toBe(true); // the stop distance stayed the recorded 6 m
+    const nearer = await rerunStack(farLog, { planning: { pedestrianStopDistanceM: 3 } }, { over: "recorded" });
+    expect(nearer.topics.find((t) => t.topic === "/planning/trajectory")!.different).toBe(defaults.topics.find((t) => t.topic === "/planning/trajectory")!.different);
+    await expect(rerunStack(farLog, { planning: { pedestrianStopDistanceM: -1 } }, { over: "recorded" })).rejects.toThrow(/stop-far\.mcap: the parameters to rerun with do not validate \(planning\.pedestrianStopDistanceM/);
+  });
+
+  it("overlayParams lays a parameter file over others key by key, arrays whole", () => {
+    const base = { prediction: { crossingHorizonsS: [0.5, 1, 1.5, 2], decisionThreshold: 0.5 }, planning: { minGapM: 2 } };
+    expect(overlayParams(base, { prediction: { crossingHorizonsS: [1] } })).toEqual({ prediction: { crossingHorizonsS: [1], decisionThreshold: 0.5 }, planning: { minGapM: 2 } });
+    expect(overlayParams(base, {})).toEqual(base);
+    expect(base.prediction.crossingHorizonsS).toEqual([0.5, 1, 1.5, 2]); // not mutated
   });
 
   it("a log that records no parameters runs with the defaults; one whose record does not fit is refused", async () => {

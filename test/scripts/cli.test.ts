@@ -13,7 +13,8 @@ const tmp = mkdtempSync(join(tmpdir(), "curb-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function curb(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, "scripts/curb.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  // SIGKILL: a command that hangs (and may treat SIGTERM as "stop when done") fails the test instead of stalling it.
+  const r = spawnSync(process.execPath, [join(root, "scripts/curb.mjs"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -57,6 +58,7 @@ describe("curb command line", () => {
     const info = curb("log", "info", join(dir, "jaywalk-clear-view", "run.mcap"));
     expect(info.status, info.stderr).toBe(0);
     expect(info.stdout).toContain("/prediction/agents");
+    expect(typeof JSON.parse(info.stdout).messageCount).toBe("number");
     // Process replay of the same drive reproduces every output: the log records its parameters.
     const rerun = curb("replay", join(dir, "jaywalk-clear-view", "run.mcap"), "--rerun");
     expect(rerun.status, rerun.stderr).toBe(0);
@@ -114,7 +116,7 @@ describe("curb command line", () => {
   it("a count that is not a whole number ≥ 1 is refused before any work", () => {
     for (const args of [["dataset", "--suite", "default", "--variants", "abc"], ["dataset", "--suite", "default", "--variants", "0"], ["dataset", "--suite", "default", "--variants", "1.5"], ["eval", "intent", "--variants", "-1"], ["train", "intent", "--data", tmp, "--out", join(tmp, "m.onnx"), "--epochs", "0"], ["train", "intent", "--data", tmp, "--out", join(tmp, "m.onnx"), "--window", "1"]]) {
       const r = curb(...args, ...(args[0] === "train" ? [] : ["--out", join(tmp, "never")]));
-      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.status, args.join(" ")).toBe(2); // a usage error: the command could not run
       expect(r.stderr, args.join(" ")).toMatch(/a whole number from [12] to 1000000/);
     }
     expect(existsSync(join(tmp, "never"))).toBe(false);
@@ -144,7 +146,7 @@ describe("curb command line", () => {
     expect(kin.status).toBe(2);
     expect(kin.stderr).toContain("no-such.card.json refused: card file not found");
     const both = curb("eval", "intent", "--data", tmp, "--suite", "val", "--out", join(tmp, "ev"));
-    expect(both.status).toBe(1);
+    expect(both.status).toBe(2);
     expect(both.stderr).toContain("option '--data <dir>' cannot be used with option '--suite <name>'");
     const out = join(tmp, "ev-bad-model");
     const bad = curb("eval", "intent", "--suite", "default", "--variants", "3", "--model", join(tmp, "no-such.card.json"), "--out", out);
@@ -158,6 +160,46 @@ describe("curb command line", () => {
     const r = spawnSync("bash", ["-c", `node ${join(root, "scripts/curb.mjs")} scenarios | (exec 0<&-; true); echo "status \${PIPESTATUS[0]}"`], { cwd: root, encoding: "utf8", timeout: 60_000 });
     expect(r.stdout.trim()).toBe("status 0");
     expect(r.stderr).not.toContain("EPIPE");
+  });
+
+  it("exit status: 1 when a pedestrian was hit (said in a line), 2 when the command could not run", () => {
+    const hit = curb("sim", "--scenario-file", join(root, "sim/scenarios/files/example.yaml"), "--out", join(tmp, "example"));
+    expect(hit.status, hit.stderr).toBe(1); // the bus passenger hidden by the bus (see the suite table)
+    expect(hit.stdout).toMatch(/pedestrian collision in 1 of 1 scenario\(s\) \(bus-stop-jaywalk#1\): exit status 1/);
+    const typo = curb("sim", "--scenrio", "empty-street");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("unknown option '--scenrio'");
+    const proc = curb("sim", "--scenario", "empty-street", "--out", "/proc/curb-nope"); // Node's recursive mkdir would spin here
+    expect(proc.status).toBe(2);
+    expect(proc.stderr).toContain("cannot write the runs to /proc/curb-nope");
+  });
+
+  it("a log with a corrupt chunk: log info --check and a plain replay say so and exit 2, the replay freeing its ports", () => {
+    const dir = join(tmp, "corrupt");
+    expect(curb("sim", "--scenario", "empty-street", "--out", dir).status).toBe(0);
+    const log = join(dir, "empty-street", "run.mcap");
+    const bytes = readFileSync(log);
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff; // inside the chunks; the summary at the end still reads
+    const bad = join(tmp, "corrupt.mcap");
+    writeFileSync(bad, bytes);
+    expect(curb("log", "info", bad).status).toBe(0); // the summary alone cannot tell
+    const check = curb("log", "info", "--check", bad);
+    expect(check.status).toBe(2);
+    expect(check.stderr).toMatch(/corrupt\.mcap is a corrupt MCAP file/);
+    expect(JSON.parse(curb("log", "info", "--check", log).stdout).checked.messages).toBe(JSON.parse(curb("log", "info", log).stdout).messageCount);
+    const bind = ["--bind", "tcp://127.0.0.1:5596,tcp://127.0.0.1:5597", "--rate", "max"];
+    const replay = curb("replay", ...bind, bad); // it used to hang here, its sockets open, until killed
+    expect(replay.status).toBe(2);
+    expect(replay.stderr).toMatch(/corrupt MCAP file/);
+    const again = curb("replay", ...bind, log);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).published).toBeGreaterThan(0);
+    const missing = curb("replay", ...bind, join(tmp, "no-such.mcap"));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("log file not found");
+    const config = curb("replay", ...bind, log, "--config", join(root, "prediction/intent/intent-stack.yaml"));
+    expect(config.status).toBe(2);
+    expect(config.stderr).toContain("--config applies to --rerun");
   });
 
   it("a bad seed is refused", () => {

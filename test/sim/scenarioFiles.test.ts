@@ -89,6 +89,24 @@ describe("bad scenario files name the file, the line and the path inside it", ()
     expect(e.message).toMatch(/street\.crosswalks\[1\]\.centerXM: crosswalk .* outside the road/);
   });
 
+  it("an ego off the road, facing away from its route, in a lane too narrow, or a street of negative length", () => {
+    const file = (ego: string, street = "") => {
+      try {
+        parseScenarioFileText(`name: s\ndescription: d\ndurationS: 5\nego: ${ego}\n${street}`, "ego.yaml");
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    };
+    expect(file("{ xM: 10, yM: 50, speedMps: 5 }")).toMatch(/ego\.yaml:4:\d+: ego\.yM: must be on the road \(\|y\| < 5\.5/);
+    expect(file("{ xM: 10, yM: -7, speedMps: 5 }")).toContain("ego.yM: must be on the road"); // the sidewalk
+    expect(file("{ xM: 10, yM: 1.75, speedMps: 5 }")).toBe(""); // the other lane is still road
+    expect(file("{ xM: 100, yawRad: 3.14, speedMps: 5 }")).toMatch(/ego\.yaml:4:\d+: ego\.yawRad: must face along the eastbound route/);
+    expect(file("{ xM: 10, speedMps: 5 }", "street: { laneWidthM: 0.1 }\n")).toMatch(/ego\.yaml:5:\d+: street\.laneWidthM: Too small/);
+    // A field that fails its own check must not crash the street built for the cross-checks, and keeps its line.
+    expect(file("{ xM: 10, speedMps: 5 }", "street: { lengthM: -5 }\n")).toMatch(/ego\.yaml:5:\d+: street\.lengthM: Too small/);
+  });
+
   it("malformed YAML and JSON give the line", () => {
     const y = fileError("malformed.yaml");
     expect(y.message).toMatch(/malformed\.yaml:[56]:\d+: malformed YAML/);
