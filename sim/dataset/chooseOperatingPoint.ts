@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { describeOperatingPoint, horizonKey, loadIntentGraph, type OperatingPoint, RASTER_SPEC, resolveModelPath, uniformOperatingPoint } from "../../prediction/index.ts";
 import { readCurrentDataset, refuseHeldOut } from "./datasetFiles.ts";
 import { runFullGraph, scorePredictor } from "./evaluateIntent.ts";
+import { progressBar } from "../../scripts/progressBar.ts";
 import { editCardFile, f3 } from "./reportFiles.ts";
 
 /** Thresholds tried: 0.2, 0.25, …, 0.6. */
@@ -62,6 +63,8 @@ export interface TuneOptions {
   /** The name of the data recorded in the card ("val"). */
   chosenOn: string;
   updateCard?: boolean;
+  /** No progress bar on stderr. */
+  quiet?: boolean;
 }
 
 export async function chooseOperatingPoint(opts: TuneOptions): Promise<OperatingPointChoice> {
@@ -70,8 +73,10 @@ export async function chooseOperatingPoint(opts: TuneOptions): Promise<Operating
   refuseHeldOut(dir, ds.header, "choose an operating point");
   const cardPath = resolveModelPath(opts.model);
   const model = await loadIntentGraph(cardPath, "full", 2);
+  const bar = opts.quiet ? undefined : progressBar(1 + RASTER_SPEC.horizonsS.length, `tune ${ds.sequences.length} pedestrians`);
   const probs = await runFullGraph(model.session, model.card.usesRaster, ds);
   await model.session.release();
+  bar?.tick(model.card.model);
   const rows: ThresholdRow[] = [];
   for (const horizonS of RASTER_SPEC.horizonsS) {
     for (const threshold of CANDIDATE_THRESHOLDS) {
@@ -82,7 +87,9 @@ export async function chooseOperatingPoint(opts: TuneOptions): Promise<Operating
         warned: r.leadTime.warned, jaywalkers: r.leadTime.jaywalkers, falseWarningsPerHour: r.falseWarnings.perHour,
       });
     }
+    bar?.tick(`the ${horizonS} s head at ${CANDIDATE_THRESHOLDS.length} thresholds`);
   }
+  bar?.done();
   const { thresholds, warningHorizonS, leadMet } = pickOperatingPoint(rows, opts.minLeadS);
   const choice: OperatingPointChoice = {
     thresholds, warningHorizonS, chosenOn: opts.chosenOn,

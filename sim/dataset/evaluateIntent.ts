@@ -21,6 +21,7 @@ import { type IntentExample, intentExamples } from "./intentExamples.ts";
 import { type LookAlike, type StepOffCurve, stepOffLookAlikes } from "./stepOffLookAlikes.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
 import { makeOutputFolder } from "../outputFolder.ts";
+import { progressBar } from "../../scripts/progressBar.ts";
 
 export interface EvalOptions {
   /** An existing dataset folder; otherwise one is built from suite/variants/seedBase/variation into out/data. */
@@ -442,11 +443,19 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     const ds = readCurrentDataset(dataDir);
     if (compareDs) checkSameRuns(ds, compareDs, dataDir, resolve(opts.compareData!));
 
+    // One step per predictor scored and per ablated channel: on the 400-scenario suites each takes seconds.
+    const ablate = opts.ablation && model.card.usesRaster;
+    const steps = 3 + (kin ? 1 : 0) + (other ? 1 : 0) + (ablate ? RASTER_SPEC.channels.length : 0);
+    const bar = opts.quiet ? undefined : progressBar(steps, `eval ${ds.sequences.length} pedestrians`);
     const predictors: PredictorReport[] = [];
     const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
     predictors.push(scorePredictor(model.card.model, ds, intentProbs, op));
+    bar?.tick(model.card.model);
     const examples = intentExamples(ds, intentProbs);
-    if (kin) predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), op));
+    if (kin) {
+      predictors.push(scorePredictor(kin.card.model, ds, await runFullGraph(kin.session, kin.card.usesRaster, ds), op));
+      bar?.tick(kin.card.model);
+    }
     let comparison: ModelComparison | undefined;
     if (other && otherOperatingPoint) {
       const otherDs = compareDs ?? ds;
@@ -457,18 +466,23 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
         model: opts.model, other: opts.compareModel!, otherData: opts.compareData, otherOperatingPoint, f1, otherF1,
         difference: { value: f1 - otherF1, ...pairedBootstrapF1Difference(m.preEntryCounts, o.preEntryCounts) },
       };
+      bar?.tick(`compared with ${other.card.model}`);
     }
     predictors.push(scorePredictor("cv_curb_rule", ds, curbRuleProbs(ds), op));
+    bar?.tick("cv_curb_rule");
     predictors.push(scorePredictor("crosswalk_rule", ds, crosswalkRuleProbs(ds), op));
+    bar?.tick("crosswalk_rule");
     const ablation: EvalReport["ablation"] = [];
-    if (opts.ablation && model.card.usesRaster) {
+    if (ablate) {
       for (let c = 0; c < RASTER_SPEC.channels.length; c++) {
         const r = scorePredictor("ablation", ds, await runFullGraph(model.session, true, ds, c), op);
+        bar?.tick(`ablation -${RASTER_SPEC.channels[c]}`);
         ablation.push({ channel: `-${RASTER_SPEC.channels[c]}`, rocAuc1sPreEntry: r.horizons["1s"].preEntry.rocAuc, f11sPreEntry: r.horizons["1s"].preEntry.f1, f11sAll: r.horizons["1s"].all.f1 });
       }
       const base = predictors[0].horizons["1s"];
       ablation.unshift({ channel: "(none)", rocAuc1sPreEntry: base.preEntry.rocAuc, f11sPreEntry: base.preEntry.f1, f11sAll: base.all.f1 });
     }
+    bar?.done();
     const report: EvalReport = { data: { dir: dataDir, manifest: ds.header.manifest }, model: opts.model, operatingPoint: op, predictors, comparison, ablation, examples };
     makeOutputFolder(out, "the evaluation");
     writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));

@@ -4,7 +4,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { PROJECT_ROOT, RASTER_SPEC, uniformOperatingPoint } from "../../../prediction/index.ts";
 import { buildDataset, CANDIDATE_THRESHOLDS, chooseOperatingPoint, evaluateIntent, formatOperatingPointTable, pickOperatingPoint, type ThresholdRow } from "../../../sim/dataset/index.ts";
 
@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(card))("curb tune intent", () => {
     const model = join(dir, "model");
     mkdirSync(model);
     for (const f of ["intent.card.json", "intent.onnx", "intent.step.onnx"]) cpSync(join(PROJECT_ROOT, "models", f), join(model, f));
-    const c = await chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1.0, chosenOn: "tiny-val", updateCard: true });
+    const c = await chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1.0, chosenOn: "tiny-val", updateCard: true, quiet: true });
     expect(c.rows.map((r) => [r.horizonS, r.threshold])).toEqual(RASTER_SPEC.horizonsS.flatMap((h) => CANDIDATE_THRESHOLDS.map((t) => [h, t])));
     const picked = pickOperatingPoint(c.rows, 1.0);
     expect(c).toMatchObject({ thresholds: picked.thresholds, warningHorizonS: picked.warningHorizonS, leadMet: picked.leadMet });
@@ -79,10 +79,14 @@ describe.skipIf(!existsSync(card))("curb tune intent", () => {
     mkdirSync(model);
     for (const f of ["intent.card.json", "intent.onnx", "intent.step.onnx"]) cpSync(join(PROJECT_ROOT, "models", f), join(model, f));
     const before = readFileSync(join(model, "intent.card.json"), "utf8");
-    await expect(chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val", updateCard: true })).rejects.toThrow(/warns none of its 0 jaywalkers, so .*model-unchanged.* is left unchanged/);
+    await expect(chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val", updateCard: true, quiet: true })).rejects.toThrow(/warns none of its 0 jaywalkers, so .*model-unchanged.* is left unchanged/);
     expect(readFileSync(join(model, "intent.card.json"), "utf8")).toBe(before);
-    // Without --update-card the table is still there to read.
-    const c = await chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val" });
+    // Without --update-card the table is still there to read; the progress goes to stderr, a step per head.
+    let progress = "";
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((progress += String(chunk)), true));
+    const c = await chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val" }).finally(() => stderr.mockRestore());
+    expect(progress).toMatch(/^tune \d+ pedestrians .* 1\/5 /m);
+    expect(progress).toMatch(/^tune \d+ pedestrians .* 5\/5 .*the 2 s head at 9 thresholds/m);
     expect(c.rows.every((r) => r.warned === 0 && r.jaywalkers === 0)).toBe(true);
   });
 
