@@ -29,7 +29,8 @@ const program = new Command()
   .exitOverride() // every command: a usage error exits 2 like any other refused input, not 1 (a finding)
   .addHelpText("after", `
 Exit status: 0 done; 1 done, and it found a problem (sim: a pedestrian collision; replay --rerun: an
-output differs from the log); 2 the command could not run (a bad option, a bad input file, an error).`);
+output differs from the log); 2 the command could not run (a bad option, a bad input file, an error);
+130 sim interrupted (Ctrl-C), saying what is on disk.`);
 
 program
   .command("sim")

@@ -68,10 +68,25 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
   makeOutputFolder(opts.out, "the runs");
   const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
   const runs: ScenarioRun[] = [];
-  for (const scenario of scenarios) {
-    const scenarioDir = opts.scenarioFile ? dirname(resolve(opts.scenarioFile)) : undefined;
-    runs.push(await runScenarioToDir(scenario, opts.seed, join(opts.out, scenario.name), { stackParams, sensors: opts.sensors, scenarioDir }));
-    bar.tick(scenario.name);
+  let current = "";
+  // Ctrl-C mid-suite: say what is on disk, since the scenario being run leaves a log cut short and no metrics.
+  const interrupted = (signal: NodeJS.Signals) => {
+    bar.done();
+    console.error(`\ninterrupted (${signal}) during ${current}: its run.mcap is cut short (curb log info says where); ${runs.length} of ${scenarios.length} scenario(s) finished in ${opts.out}; no suite table written`);
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  try {
+    for (const scenario of scenarios) {
+      current = scenario.name;
+      const scenarioDir = opts.scenarioFile ? dirname(resolve(opts.scenarioFile)) : undefined;
+      runs.push(await runScenarioToDir(scenario, opts.seed, join(opts.out, scenario.name), { stackParams, sensors: opts.sensors, scenarioDir }));
+      bar.tick(scenario.name);
+    }
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
   bar.done();
   const table = buildSuiteTable(runs.map((r) => r.metrics));

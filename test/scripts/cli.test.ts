@@ -1,5 +1,5 @@
 // The `curb` command line as a user meets it: help, errors that name what is wrong, outputs on disk.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -200,6 +200,24 @@ describe("curb command line", () => {
     const config = curb("replay", ...bind, log, "--config", join(root, "prediction/intent/intent-stack.yaml"));
     expect(config.status).toBe(2);
     expect(config.stderr).toContain("--config applies to --rerun");
+  });
+
+  it("Ctrl-C during a suite says which scenario was cut short and what is on disk, and exits 130", async () => {
+    const out = join(tmp, "interrupted");
+    const child = spawn(process.execPath, [join(root, "scripts/curb.mjs"), "sim", "--suite", "val", "--out", out], { cwd: root });
+    let stderr = "";
+    const closed = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (/ 2\/400 /.test(stderr) && !child.killed) child.kill("SIGINT"); // once, in the third scenario or just before it
+    });
+    expect(await closed).toBe(130);
+    const m = /interrupted \(SIGINT\) during (\S+): its run\.mcap is cut short .*; (\d+) of 400 scenario\(s\) finished in .*; no suite table written/.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(out, "suite.txt"))).toBe(false);
+    const cut = join(out, m![1], "run.mcap");
+    if (existsSync(cut)) expect(curb("log", "info", cut).stderr).toMatch(/truncated MCAP file|not an MCAP file/);
   });
 
   it("a bad seed is refused", () => {
