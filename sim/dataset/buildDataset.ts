@@ -48,12 +48,18 @@ export function datasetScenarios(opts: Pick<DatasetOptions, "suite" | "variation
   return opts.variation === "wide" ? list.map(widenVariation) : list;
 }
 
+/** The seeds each scenario runs with: `variants` of them from `seedBase`; throws unless variants is a whole number ≥ 1. */
+export function datasetSeeds(opts: Pick<DatasetOptions, "variants" | "seedBase">): number[] {
+  if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
+  return Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
+}
+
 export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader> {
   const out = resolve(opts.out);
-  if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
-  const scenarios = datasetScenarios(opts); // before the folder exists: a wrong name leaves nothing behind
+  // Both before the folder exists: a wrong name or count leaves nothing behind.
+  const seeds = datasetSeeds(opts);
+  const scenarios = datasetScenarios(opts);
   makeOutputFolder(out, "the dataset");
-  const seeds = Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
   const writer = new DatasetWriter(out, RASTER_SPEC);
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, `dataset ${opts.suite}`);
   const H = RASTER_SPEC.horizonsS.length;

@@ -11,7 +11,7 @@ import { runClosedLoop } from "../closedLoop.ts";
 import type { SensorKind } from "../sensorRig.ts";
 import { chromiumAvailable } from "../sensors/index.ts";
 import type { Scenario, SensorSpec } from "../scenarios/index.ts";
-import { type DatasetOptions, datasetScenarios } from "./buildDataset.ts";
+import { type DatasetOptions, datasetScenarios, datasetSeeds } from "./buildDataset.ts";
 import { makeOutputFolder } from "../outputFolder.ts";
 
 export const DETECTION_FORMAT = "curb-detection-dataset";
@@ -203,10 +203,10 @@ export interface DetectionDatasetOptions extends DatasetOptions {
 /** Every scenario (with pedestrians) of a suite × N seeds → `out/<scenario>/seed-<seed>/<sensor>/…` + manifest.json. */
 export async function buildDetectionDataset(opts: DetectionDatasetOptions) {
   const out = resolve(opts.out);
-  if (!(Number.isInteger(opts.variants) && opts.variants >= 1)) throw new Error(`variants must be a whole number ≥ 1, not ${opts.variants}`);
-  const scenarios = datasetScenarios(opts); // before the folder exists: a wrong name leaves nothing behind
+  // Both before the folder exists: a wrong name or count leaves nothing behind.
+  const seeds = datasetSeeds(opts);
+  const scenarios = datasetScenarios(opts);
   makeOutputFolder(out, "the dataset");
-  const seeds = Array.from({ length: opts.variants }, (_, i) => opts.seedBase + i);
   const sensors = opts.sensors ?? (chromiumAvailable() ? (["lidar", "camera"] as const) : (["lidar"] as const));
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, "detection dataset");
   const runs: { scenario: string; seed: number; dir: string; lidarScans: number; cameraFrames: number }[] = [];

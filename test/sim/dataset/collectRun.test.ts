@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RASTER_SPEC } from "../../../prediction/index.ts";
-import { collectRun, DatasetWriter, datasetScenarios, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
+import { collectRun, DatasetWriter, datasetScenarios, datasetSeeds, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -138,6 +138,8 @@ describe("collectRun", () => {
 
   it("takes the suite by name and widens variation only where the scenario stays valid", () => {
     expect(() => datasetScenarios({ suite: "no-such-suite", variation: "suite" })).toThrow(/unknown suite/);
+    expect(datasetSeeds({ variants: 3, seedBase: 5 })).toEqual([5, 6, 7]);
+    for (const variants of [0, -1, 1.5, Number.NaN]) expect(() => datasetSeeds({ variants, seedBase: 1 })).toThrow(`variants must be a whole number ≥ 1, not ${variants}`);
     const list = datasetScenarios({ suite: "default", variation: "wide" });
     expect(list.some((s) => s.name === "empty-street")).toBe(false);
     const jay = widenVariation(findScenario("jaywalk-clear-view"));
