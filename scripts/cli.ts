@@ -148,7 +148,8 @@ train
   .option("--no-calibrate", "skip Platt scaling on the validation set")
   .action(async (opts: { data: string; val?: string; test?: string; out: string; epochs?: number; window?: number; batch?: number; seed?: number; raster: boolean; mirror: boolean; calibrate: boolean }) => {
     const { trainIntent } = await import("../prediction/index.ts");
-    const { checkDatasetLabels, makeOutputFolder, readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
+    const { checkDatasetLabels, readDatasetHeader, refuseHeldOut } = await import("../sim/index.ts");
+    const { makeOutputFolder } = await import("../replay/index.ts");
     // Checked here, not in Python, so a wrong folder reads as a sentence rather than a traceback,
     // and before the epochs, so a wrong --out does not cost a whole training.
     const check = (dir: string | undefined, use?: string) => {
@@ -279,6 +280,8 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : 2; // --help and --version exit 0; commander has said what was wrong
   } else {
     console.error(`curb: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
+    // Exit now: a socket or timer a failed command left open must not keep the process (and its
+    // signal handlers, which only abort) alive after the error was said.
+    process.exit(2);
   }
 }

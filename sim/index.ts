@@ -7,5 +7,4 @@ export * from "./simConfig.ts";
 export { SUITES, findScenario, findSuite, parseScenario, type Scenario } from "./scenarios/index.ts";
 export { World } from "./world/index.ts";
 export * from "./random.ts";
-export * from "./outputFolder.ts";
 export * from "./dataset/index.ts";

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { progressBar } from "../scripts/progressBar.ts";
 import { runClosedLoop } from "./closedLoop.ts";
-import { makeOutputFolder } from "./outputFolder.ts";
+import { makeOutputFolder } from "../replay/outputFolder.ts";
 import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, suiteTableToJson } from "./metrics/index.ts";
 import { renderScenarioReport, writeReport } from "./report/index.ts";
 import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";

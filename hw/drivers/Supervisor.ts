@@ -4,11 +4,11 @@
 // a clean stop on SIGINT/SIGTERM: drivers first (their last messages still reach the recorder),
 // then the recorder, which closes the MCAP file.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
 import { toTimestamp, TOPICS, type TopicName, ZeroMqBus } from "../../bus/index.ts";
+import { makeOutputFolder } from "../../replay/index.ts";
 import {
   type DiagnosticStatus,
   DiagnosticStatus_Level,
@@ -90,7 +90,7 @@ export class Supervisor {
   }
 
   async start(): Promise<void> {
-    mkdirSync(this.vehicle.busDir, { recursive: true });
+    makeOutputFolder(this.vehicle.busDir, "the bus endpoints");
     this.bus = await ZeroMqBus.open({
       name: "drive",
       bind: driverEndpoints(this.vehicle.busDir, "drive"),

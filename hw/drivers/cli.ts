@@ -22,11 +22,17 @@ const DEFAULT_BUS_DIR = "/tmp/curb";
 /** `curb driver <kind>`: one driver in this process until its input ends or SIGINT/SIGTERM. */
 export async function driverCommand(kind: string, o: DriverCommandOptions): Promise<number> {
   if (!["velodyne", "radar", "camera"].includes(kind)) throw new Error(`driver kind must be velodyne, radar or camera, got "${kind}"`);
+  const pcapOptions = (["pcap", "model", "calibration"] as const).filter((k) => o[k] !== undefined).map((k) => `--${k}`);
+  if (o.rate !== undefined && o.rate !== "max") pcapOptions.push("--rate");
+  if (pcapOptions.length > 0 && kind !== "velodyne") throw new Error(`${pcapOptions.join(", ")}: only for the velodyne driver; a ${kind} driver reads its input from --config`);
+  if (pcapOptions.length > 0 && o.config) throw new Error(`${pcapOptions.join(", ")} and --config: give one or the other (a config file names its own input, model and calibration)`);
+  if (pcapOptions.length > 0 && !o.pcap) throw new Error(`${pcapOptions.join(", ")}: only with --pcap FILE`);
   let config;
   if (o.config) {
     config = loadDriverConfig(resolve(o.config), kind as DriverKind, o.name);
   } else if (kind === "velodyne" && o.pcap) {
     const rate = o.rate === undefined || o.rate === "max" ? "max" : Number(o.rate);
+    if (rate !== "max" && !(Number.isFinite(rate) && rate > 0)) throw new Error(`--rate: a pace above 0 (1 = as recorded) or max, got "${o.rate}"`);
     config = parseDriverConfig(
       { kind, name: o.name ?? "top", model: o.model, calibration: o.calibration, input: { pcap: { file: resolve(o.pcap), rate } } },
       "command line (--pcap/--model/--calibration)",

@@ -1,9 +1,10 @@
 // One driver as a process: its bus (ZeroMQ, or in-process when it only records), its source, the
 // periodic /diagnostics, an optional MCAP log, and a clean stop on abort (SIGINT/SIGTERM).
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Bus, fromTimestamp, InProcessBus, ZeroMqBus } from "../../bus/index.ts";
 import type { DiagnosticStatus } from "../../bus/gen/curb/diagnostics_pb.ts";
-import { McapRecorder } from "../../replay/index.ts";
+import { makeOutputFolder, PendingLog } from "../../replay/index.ts";
+import { MODEL_SPECS } from "../velodyne/constants.ts";
 import { parseCalibrationYaml } from "../velodyne/calibration.ts";
 import { CameraDriver } from "./camera/CameraDriver.ts";
 import { Rectifier } from "./camera/Rectifier.ts";
@@ -57,6 +58,12 @@ export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish
     case "velodyne": {
       const cal = parseCalibrationYaml(readText(config.calibration, "calibration"));
       if (!cal.ok) throw new ConfigError(`calibration: ${config.calibration}: ${cal.error.message}`);
+      // Checked here, not per packet: a wrong file would otherwise run on as a stream of decode errors
+      // (too few lasers) or decode silently with the wrong angles (too many).
+      const lasers = MODEL_SPECS[config.model].lasers;
+      if (cal.value.numLasers !== lasers) {
+        throw new ConfigError(`calibration: ${config.calibration} has ${cal.value.numLasers} lasers, the ${config.model} has ${lasers}: is it the calibration of another sensor?`);
+      }
       const driver = new VelodyneDriver(config, cal.value, bus, { log });
       return { driver, source: await startVelodyneSource(driver, config.input) };
     }
@@ -88,7 +95,7 @@ export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
   const name = driverProcessName(o.config);
   let bus: Bus;
   if (o.busDir !== undefined) {
-    mkdirSync(o.busDir, { recursive: true });
+    makeOutputFolder(o.busDir, "the bus endpoints");
     bus = await ZeroMqBus.open({ name, bind: driverEndpoints(o.busDir, name), losslessLingerMs: 500 });
   } else {
     bus = new InProcessBus();
@@ -102,8 +109,14 @@ export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
     log(`${name}: publishing (first message on ${e.topic})`);
     queueMicrotask(() => first.unsubscribe());
   });
-  const recorder = o.record ? await McapRecorder.open(o.record, { metadata: { driver: name, kind: o.config.kind } }) : undefined;
-  recorder?.attach(bus);
+  let pendingLog: PendingLog | undefined;
+  try {
+    pendingLog = o.record ? await PendingLog.open(o.record, { metadata: { driver: name, kind: o.config.kind } }) : undefined;
+  } catch (e) {
+    await bus.close();
+    throw e;
+  }
+  pendingLog?.recorder.attach(bus);
   let driver: Driver | undefined;
   let source: Source | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -115,6 +128,7 @@ export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
   let failure: unknown;
   try {
     ({ driver, source } = await createDriver(o.config, bus, log));
+    pendingLog?.keep(); // the driver runs: from here on the log is worth its name, even if the input fails later
     timer = setInterval(publishDiagnostics, o.config.diagnosticsPeriodMs);
     const aborted = new Promise<void>((resolve) => {
       if (o.signal?.aborted) resolve();
@@ -130,8 +144,11 @@ export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
     if (timer) clearInterval(timer);
   }
   const status = driver ? publishDiagnostics() : undefined;
-  await recorder?.close();
-  await bus.close();
+  try {
+    await pendingLog?.close();
+  } finally {
+    await bus.close();
+  }
   if (failure !== undefined) throw failure;
   return { status: status!, driver: driver! };
 }

@@ -6,7 +6,7 @@ import { progressBar } from "../../scripts/progressBar.ts";
 import { findSuite, parseScenario, type Scenario } from "../scenarios/index.ts";
 import { collectRun, META_COLUMNS } from "./collectRun.ts";
 import { DatasetWriter, type DatasetHeader } from "./datasetFiles.ts";
-import { makeOutputFolder } from "../outputFolder.ts";
+import { makeOutputFolder } from "../../replay/outputFolder.ts";
 
 export interface DatasetOptions {
   suite: string;

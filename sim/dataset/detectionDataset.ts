@@ -12,7 +12,7 @@ import type { SensorKind } from "../sensorRig.ts";
 import { chromiumAvailable } from "../sensors/index.ts";
 import type { Scenario, SensorSpec } from "../scenarios/index.ts";
 import { type DatasetOptions, datasetScenarios, datasetSeeds } from "./buildDataset.ts";
-import { makeOutputFolder } from "../outputFolder.ts";
+import { makeOutputFolder } from "../../replay/outputFolder.ts";
 
 export const DETECTION_FORMAT = "curb-detection-dataset";
 export const DETECTION_FORMAT_VERSION = 1;

@@ -20,7 +20,7 @@ import { FIRST_SIGHTS, type FirstSight, firstSight } from "./firstSight.ts";
 import { type IntentExample, intentExamples } from "./intentExamples.ts";
 import { type LookAlike, type StepOffCurve, stepOffLookAlikes } from "./stepOffLookAlikes.ts";
 import { editCardFile, f3, finiteOrNull } from "./reportFiles.ts";
-import { makeOutputFolder } from "../outputFolder.ts";
+import { makeOutputFolder } from "../../replay/outputFolder.ts";
 import { progressBar } from "../../scripts/progressBar.ts";
 
 export interface EvalOptions {

@@ -29,7 +29,13 @@ export function startRadarSource(driver: RadarDriver, input: RadarDriverConfig["
 
 /** Replays a candump log; receive time = the log's timestamps (shifted per loop). */
 export function startCandumpFile(driver: RadarDriver, cfg: CandumpInput): Source {
-  const lines = readFileSync(cfg.file, "utf8").split("\n").filter((l) => l.trim() !== "");
+  let text: string;
+  try {
+    text = readFileSync(cfg.file, "utf8");
+  } catch (e) {
+    throw new Error(`candump: cannot read ${cfg.file} (${(e as Error).message})`);
+  }
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
   let prev = 0n;
   const items = lines.map((line) => {
     const r = parseCandumpLine(line);

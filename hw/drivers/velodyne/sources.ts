@@ -69,7 +69,12 @@ export async function startUdp(driver: VelodyneDriver, cfg: UdpInput): Promise<S
 
 /** Replays a capture; receive time = the capture's timestamp (shifted per loop), so output is deterministic. */
 export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
-  const bytes = new Uint8Array(readFileSync(cfg.file));
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(cfg.file));
+  } catch (e) {
+    throw new Error(`pcap: cannot read ${cfg.file} (${(e as Error).message})`);
+  }
   const reader = PcapReader.open(bytes);
   if (!reader.ok) throw new Error(`${cfg.file}: ${reader.error.message}`);
   const packets: UdpPacket[] = [];

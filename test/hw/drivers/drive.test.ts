@@ -2,8 +2,8 @@
 // mid-stream is restarted, the others keep running, and the log stays readable (replay's LogReader).
 // Data: the real capture of ../shared/data/velodyne/pcap (rust-lidar-utils, MIT), the ARS408 demo
 // log built from the test vectors, ffmpeg's test pattern.
-import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -122,4 +122,53 @@ drivers:
     expect(driveStatus.some((s) => diagnosticValue(s, "velodyne/top:state") === "backoff" || diagnosticValue(s, "velodyne/top:last_exit") === "signal SIGKILL")).toBe(true);
     expect(Number(diagnosticValue(last, "radar/front_radar:rate_hz:/sensors/radar/front_radar/objects"))).toBeGreaterThan(10);
   }, 60_000);
+});
+
+describe("curb record", () => {
+  const vehicle = (dir: string): string => {
+    const config = join(dir, "vehicle.yaml");
+    writeFileSync(
+      config,
+      `busDir: ${dir}/bus
+drivers:
+  - kind: radar
+    name: front_radar
+    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
+`,
+    );
+    return config;
+  };
+
+  it("refuses a folder or an unwritable --out at once with exit 2 (it used to hang, its bus already open)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-record-"));
+    for (const [out, message] of [
+      [dir, `cannot write the log to ${dir}: it is a folder`],
+      ["/proc/curb-nope/drive.mcap", "cannot write the log to /proc/curb-nope"],
+    ]) {
+      const r = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "record", "--config", vehicle(dir), "--out", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 20_000,
+        killSignal: "SIGKILL",
+      });
+      expect(r.status, `${out}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n")).toEqual([expect.stringContaining(`curb: ${message}`)]);
+    }
+  });
+
+  it("stopped before any message arrives, writes nothing and leaves an earlier log of that name as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-record-"));
+    const out = join(dir, "drive.mcap");
+    writeFileSync(out, "an earlier drive");
+    const rec = spawn(process.execPath, [join(ROOT, "scripts/curb.mjs"), "record", "--config", vehicle(dir), "--out", out], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    rec.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+    await new Promise<void>((resolve) => rec.stderr!.on("data", () => stderr.includes("recording to") && resolve()));
+    const code = new Promise<number | null>((resolve) => rec.on("exit", (c) => resolve(c)));
+    rec.kill("SIGINT");
+    expect(await code, stderr).toBe(0);
+    expect(stderr).toContain(`no message arrived: nothing written to ${out}`);
+    expect(readFileSync(out, "utf8")).toBe("an earlier drive");
+    expect(readdirSync(dir).filter((f) => f.startsWith(".drive.mcap"))).toEqual([]);
+  }, 30_000);
 });

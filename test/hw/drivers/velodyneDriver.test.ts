@@ -4,7 +4,7 @@
 //  - calibration/: ros-drivers/velodyne (BSD).
 import { spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -126,6 +126,39 @@ describe("Velodyne driver", () => {
     expect(points?.schemaName).toBe("foxglove.PointCloud");
     expect(Number(points?.messageCount)).toBe(2); // one scan crossing the cut, then the flushed tail
     expect(channels.map((ch) => ch.topic)).toContain("/diagnostics");
+  });
+
+  it("`curb driver` refuses bad input with exit 2 and one line, leaving an earlier log of the --record name as it was", () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-driver-refusals-"));
+    const log = join(dir, "drive.mcap");
+    writeFileSync(log, "an earlier drive");
+    const pcap = ["--pcap", PCAP_FILE, "--model", "VLP-16", "--calibration", VLP16DB];
+    const cases: [string[], string][] = [
+      [["velodyne", "--pcap", join(dir, "missing.pcap"), "--model", "VLP-16", "--calibration", VLP16DB], `pcap: cannot read ${join(dir, "missing.pcap")}`],
+      [["velodyne", "--pcap", dir, "--model", "VLP-16", "--calibration", VLP16DB], `pcap: cannot read ${dir} (EISDIR`],
+      [["velodyne", "--pcap", PCAP_FILE, "--model", "HDL-32E", "--calibration", VLP16DB], "has 16 lasers, the HDL32E has 32"],
+      [["velodyne", "--pcap", PCAP_FILE, "--model", "VLP-16", "--calibration", data("velodyne/calibration/32db.yaml")], "has 32 lasers, the VLP16 has 16"],
+      [["velodyne", ...pcap, "--rate", "abc"], '--rate: a pace above 0 (1 = as recorded) or max, got "abc"'],
+      [["velodyne", ...pcap, "--config", join(ROOT, "hw/drivers/config/velodyne.example.yaml")], "--pcap, --model, --calibration and --config: give one or the other"],
+      [["radar", "--pcap", PCAP_FILE, "--config", join(ROOT, "hw/drivers/config/radar.example.yaml")], "--pcap: only for the velodyne driver"],
+      [["velodyne", "--model", "VLP-16", "--config", join(ROOT, "hw/drivers/config/velodyne.example.yaml")], "--model and --config: give one or the other"],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "driver", ...args, "--record", log], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+      expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toEqual([expect.stringContaining(message)]);
+      expect(readFileSync(log, "utf8"), args.join(" ")).toBe("an earlier drive");
+      expect(readdirSync(dir), args.join(" ")).toEqual(["drive.mcap"]);
+    }
+    // A folder as the log, and a bus folder that cannot be made (Node's recursive mkdir spun forever under /proc).
+    for (const [args, message] of [
+      [[...pcap, "--record", dir], `cannot write the log to ${dir}: it is a folder`],
+      [[...pcap, "--bus-dir", "/proc/curb-bus"], "cannot write the bus endpoints to /proc/curb-bus"],
+    ] as [string[], string][]) {
+      const r = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "driver", "velodyne", ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL" });
+      expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
   });
 
   it("receives live UDP datagrams (127.0.0.1) and stamps them", async () => {
