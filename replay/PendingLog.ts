@@ -18,12 +18,17 @@ export class PendingLog {
     this.recorder = recorder;
   }
 
-  /** Checks that `path` can be a log file (not a folder; its folder made and writable), then starts writing beside it. */
-  static async open(path: string, options: McapRecorderOptions = {}): Promise<PendingLog> {
+  /** Throws unless `path` can be a log file: not a folder, its folder made and writable. */
+  static check(path: string): void {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw new Error(`cannot write the log to ${path}: it is a folder; give a file name such as ${join(path, "run.mcap")}`);
     }
     makeOutputFolder(dirname(path), "the log");
+  }
+
+  /** Checks `path` (see `check`), then starts writing beside it. */
+  static async open(path: string, options: McapRecorderOptions = {}): Promise<PendingLog> {
+    PendingLog.check(path);
     const hiddenPath = join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
     return new PendingLog(path, hiddenPath, await McapRecorder.open(hiddenPath, options));
   }

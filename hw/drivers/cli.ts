@@ -1,5 +1,6 @@
 // The `curb driver`, `curb drive` and `curb record` commands (registered in scripts/cli.ts).
 import { resolve } from "node:path";
+import { PendingLog } from "../../replay/index.ts";
 import { loadDriverConfig, loadVehicleConfig, parseDriverConfig, type DriverKind } from "./config.ts";
 import { recordOnSignals } from "./signals.ts";
 import { runRecorder } from "./recordProcess.ts";
@@ -53,6 +54,8 @@ export async function driverCommand(kind: string, o: DriverCommandOptions): Prom
 export async function driveCommand(o: { config: string }): Promise<number> {
   const file = resolve(o.config);
   const vehicle = loadVehicleConfig(file);
+  // Checked here: the recorder child would only fail after start, and be restarted over and over.
+  if (vehicle.record) PendingLog.check(vehicle.record);
   const supervisor = new Supervisor(vehicle, file);
   const signal = recordOnSignals();
   await supervisor.start();

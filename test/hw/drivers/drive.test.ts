@@ -124,6 +124,17 @@ drivers:
   }, 60_000);
 });
 
+describe("curb drive, refusing", () => {
+  it("a vehicle whose record: is a folder, at once with exit 2, before any driver starts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
+    const config = join(dir, "vehicle.yaml");
+    writeFileSync(config, `busDir: ${dir}/bus\nrecord: ${dir}\ndrivers:\n  - kind: radar\n    name: front_radar\n    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }\n`);
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "drive", "--config", config], { cwd: ROOT, encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([`curb: cannot write the log to ${dir}: it is a folder; give a file name such as ${join(dir, "run.mcap")}`]);
+  });
+});
+
 describe("curb record", () => {
   const vehicle = (dir: string): string => {
     const config = join(dir, "vehicle.yaml");
