@@ -33,10 +33,6 @@ export class PendingLog {
     return new PendingLog(path, hiddenPath, await McapRecorder.open(hiddenPath, options));
   }
 
-  get kept(): boolean {
-    return this.#kept;
-  }
-
   /** Gives the log its name now (the file stays open; later messages still go into it). */
   keep(): void {
     if (this.#kept) return;

@@ -54,7 +54,7 @@ export async function driverCommand(kind: string, o: DriverCommandOptions): Prom
 export async function driveCommand(o: { config: string }): Promise<number> {
   const file = resolve(o.config);
   const vehicle = loadVehicleConfig(file);
-  // Checked here: the recorder child would only fail after start, and be restarted over and over.
+  // Checked here: the recorder child would only fail after start, inside the supervisor's restart loop.
   if (vehicle.record) PendingLog.check(vehicle.record);
   const supervisor = new Supervisor(vehicle, file);
   const signal = recordOnSignals();

@@ -214,6 +214,15 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+/** Reads a file a config names (calibration, capture, candump log); a failure says which field and file. */
+export function readConfiguredFile(path: string, field: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new ConfigError(`${field}: cannot read ${path} (${(e as Error).message})`);
+  }
+}
+
 /** "input.pcap.rate: Expected number" lines for each zod issue. */
 export function formatIssues(file: string, error: z.ZodError): string {
   const lines = error.issues.map((i) => `  ${i.path.length > 0 ? i.path.join(".") : "(top level)"}: ${i.message}`);

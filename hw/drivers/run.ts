@@ -1,6 +1,5 @@
 // One driver as a process: its bus (ZeroMQ, or in-process when it only records), its source, the
 // periodic /diagnostics, an optional MCAP log, and a clean stop on abort (SIGINT/SIGTERM).
-import { readFileSync } from "node:fs";
 import { type Bus, fromTimestamp, InProcessBus, ZeroMqBus } from "../../bus/index.ts";
 import type { DiagnosticStatus } from "../../bus/gen/curb/diagnostics_pb.ts";
 import { makeOutputFolder, PendingLog } from "../../replay/index.ts";
@@ -11,7 +10,7 @@ import { Rectifier } from "./camera/Rectifier.ts";
 import { type CameraInfo, parseCameraInfoYaml } from "./camera/cameraInfo.ts";
 import { startFfmpeg } from "./camera/FfmpegSource.ts";
 import { wallClockNs } from "./clock.ts";
-import { ConfigError, type DriverConfig, driverEndpoints } from "./config.ts";
+import { ConfigError, type DriverConfig, driverEndpoints, readConfiguredFile } from "./config.ts";
 import { RadarDriver } from "./radar/RadarDriver.ts";
 import { startRadarSource } from "./radar/sources.ts";
 import { startVelodyneSource, type Source } from "./velodyne/sources.ts";
@@ -44,19 +43,11 @@ export function driverProcessName(config: Pick<DriverConfig, "kind" | "name">): 
   return `${config.kind}-${config.name}`;
 }
 
-function readText(path: string, field: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new ConfigError(`${field}: cannot read ${path} (${(e as Error).message})`);
-  }
-}
-
 /** Builds the driver for a config (reads its calibration files) and starts its source. */
 export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish">, log: (m: string) => void): Promise<{ driver: Driver; source: Source }> {
   switch (config.kind) {
     case "velodyne": {
-      const cal = parseCalibrationYaml(readText(config.calibration, "calibration"));
+      const cal = parseCalibrationYaml(readConfiguredFile(config.calibration, "calibration").toString("utf8"));
       if (!cal.ok) throw new ConfigError(`calibration: ${config.calibration}: ${cal.error.message}`);
       // Checked here, not per packet: a wrong file would otherwise run on as a stream of decode errors
       // (too few lasers) or decode silently with the wrong angles (too many).
@@ -74,7 +65,7 @@ export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish
     case "camera": {
       let info: CameraInfo | undefined;
       if (config.calibration) {
-        const r = parseCameraInfoYaml(readText(config.calibration, "calibration"));
+        const r = parseCameraInfoYaml(readConfiguredFile(config.calibration, "calibration").toString("utf8"));
         if (!r.ok) throw new ConfigError(`calibration: ${config.calibration}: ${r.error.message}`);
         info = r.value;
       }

@@ -1,9 +1,8 @@
 // Inputs of the radar driver: a live SocketCAN interface (through a CanTransport) or a
 // `candump -l` log replayed at its recorded pace or as fast as possible.
-import { readFileSync } from "node:fs";
 import { parseCandumpLine } from "../../radar/candump.ts";
 import { wallClockNs } from "../clock.ts";
-import type { RadarDriverConfig } from "../config.ts";
+import { type RadarDriverConfig, readConfiguredFile } from "../config.ts";
 import { replayPaced } from "../replayPacer.ts";
 import type { Source } from "../velodyne/sources.ts";
 import { CanUtilsTransport, type CanTransport } from "./can.ts";
@@ -29,13 +28,7 @@ export function startRadarSource(driver: RadarDriver, input: RadarDriverConfig["
 
 /** Replays a candump log; receive time = the log's timestamps (shifted per loop). */
 export function startCandumpFile(driver: RadarDriver, cfg: CandumpInput): Source {
-  let text: string;
-  try {
-    text = readFileSync(cfg.file, "utf8");
-  } catch (e) {
-    throw new Error(`candump: cannot read ${cfg.file} (${(e as Error).message})`);
-  }
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const lines = readConfiguredFile(cfg.file, "candump").toString("utf8").split("\n").filter((l) => l.trim() !== "");
   let prev = 0n;
   const items = lines.map((line) => {
     const r = parseCandumpLine(line);

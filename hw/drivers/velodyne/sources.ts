@@ -1,10 +1,9 @@
 // Inputs of the Velodyne driver: a live UDP socket pair (data 2368, position 8308; unicast,
 // broadcast or multicast) or a pcap capture replayed at recorded pace or as fast as possible.
 import { createSocket, type Socket } from "node:dgram";
-import { readFileSync } from "node:fs";
 import { PcapReader, ipv4ToString, type UdpPacket } from "../../pcap/PcapReader.ts";
 import { wallClockNs } from "../clock.ts";
-import type { VelodyneConfig } from "../config.ts";
+import { readConfiguredFile, type VelodyneConfig } from "../config.ts";
 import { replayPaced } from "../replayPacer.ts";
 import type { VelodyneDriver } from "./VelodyneDriver.ts";
 
@@ -69,12 +68,7 @@ export async function startUdp(driver: VelodyneDriver, cfg: UdpInput): Promise<S
 
 /** Replays a capture; receive time = the capture's timestamp (shifted per loop), so output is deterministic. */
 export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(cfg.file));
-  } catch (e) {
-    throw new Error(`pcap: cannot read ${cfg.file} (${(e as Error).message})`);
-  }
+  const bytes = new Uint8Array(readConfiguredFile(cfg.file, "pcap"));
   const reader = PcapReader.open(bytes);
   if (!reader.ok) throw new Error(`${cfg.file}: ${reader.error.message}`);
   const packets: UdpPacket[] = [];
