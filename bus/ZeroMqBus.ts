@@ -7,6 +7,7 @@ import { decodeMessage, encodeMessage } from "./codec.ts";
 import type { DiagnosticStatus } from "./gen/curb/diagnostics_pb.ts";
 import { type MessageOf, TOPIC_NAMES, type TopicName, topicSpec } from "./topics.ts";
 import { decodeHeader, decodeTopicFrame, encodeHeader, encodePublisherId, WireFormatError } from "./wireFrame.ts";
+import { ipcEndpointInUse } from "./ipcEndpointOwner.ts";
 
 /**
  * Where a publisher binds (and its subscribers connect): one ZeroMQ endpoint per delivery class.
@@ -150,6 +151,13 @@ export class ZeroMqBus implements Bus {
   private async start(): Promise<void> {
     const { bind, connect, subscribe } = this.options;
     if (bind) {
+      for (const endpoint of [bind.latest, bind.lossless]) {
+        if (endpoint.startsWith("ipc://") && (await ipcEndpointInUse(endpoint.slice("ipc://".length)))) {
+          this.latestSub.close();
+          this.losslessSub.close();
+          throw new Error(`ZeroMqBus "${this.options.name}": another process is bound to ${endpoint} (a second run on the same bus folder?): stop it or give this run another folder`);
+        }
+      }
       // sendTimeout 0: zeromq.js always takes its synchronous send path (otherwise it defers every
       // few hundred sends to let the event loop breathe, and a send during the deferral is EBUSY).
       this.latestPub = new XPublisher({ sendHighWaterMark: this.options.latestSendHighWaterMark, sendTimeout: 0, linger: 0 });

@@ -15,6 +15,14 @@ export const MCAP_ENCODING = "protobuf";
 /** Name of the metadata record that holds `McapRecorderOptions.metadata`. */
 export const MCAP_METADATA_NAME = "curb";
 
+/**
+ * Chunk size for logs written live (drivers, `curb record`): a chunk is only on disk once it is
+ * full, so this bounds what a killed recorder loses (`curb log recover` keeps the rest): about 1 s
+ * of one ARS408 alone (~600 B a cycle at 13.9 Hz), less than one scan with a lidar. The MCAP
+ * writer has no flush for a part-filled chunk, so the bound is in bytes, not time.
+ */
+export const LIVE_CHUNK_SIZE = 16 * 1024;
+
 export interface McapRecorderOptions {
   /**
    * Uncompressed bytes a chunk may hold before it is written out, default 1 MiB. Smaller chunks

@@ -1,10 +1,38 @@
 // A log that takes its name only once it is worth keeping. It is written beside its path under a
-// hidden name and renamed when kept, so a run refused before its first message (a missing capture, a
-// bad calibration, no bus) leaves an earlier log of that name untouched instead of truncating it.
-import { renameSync, rmSync, statSync } from "node:fs";
+// hidden name and given its name when kept, so a run refused before its first message (a missing
+// capture, a bad calibration, no bus) leaves an earlier log of that name untouched instead of
+// truncating it. The hidden name (with the writer's pid) stays until the log is closed: it tells a
+// second run that the log is being written, and a killed run's leftover from a live writer.
+import { linkSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { McapRecorder, type McapRecorderOptions } from "./McapRecorder.ts";
 import { makeOutputFolder } from "./outputFolder.ts";
+
+const hiddenPrefix = (path: string) => `.${basename(path)}.partial-`;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
+  }
+}
+
+/** The hidden files of earlier writers of `path`, by pid. */
+function writersOf(path: string): { file: string; pid: number }[] {
+  const prefix = hiddenPrefix(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+    .map((n) => ({ file: join(dirname(path), n), pid: Number(n.slice(prefix.length)) }))
+    .filter((w) => w.pid !== process.pid);
+}
 
 export class PendingLog {
   readonly path: string;
@@ -18,34 +46,48 @@ export class PendingLog {
     this.recorder = recorder;
   }
 
-  /** Throws unless `path` can be a log file: not a folder, its folder made and writable. */
+  /** Throws unless `path` can be a log file: not a folder, not being written by a live process, its folder made and writable. */
   static check(path: string): void {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw new Error(`cannot write the log to ${path}: it is a folder; give a file name such as ${join(path, "run.mcap")}`);
     }
+    const live = writersOf(path).find((w) => processAlive(w.pid));
+    if (live) throw new Error(`cannot write the log to ${path}: process ${live.pid} is writing it (${basename(live.file)}); stop that run or give this one another name`);
     makeOutputFolder(dirname(path), "the log");
   }
 
-  /** Checks `path` (see `check`), then starts writing beside it. */
+  /** Checks `path` (see `check`), clears what killed writers left, then starts writing beside it. */
   static async open(path: string, options: McapRecorderOptions = {}): Promise<PendingLog> {
     PendingLog.check(path);
-    const hiddenPath = join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
+    // A killed run's hidden file is either a second name of the log it kept, or a log never kept
+    // (it died before its first message or before its driver started): nothing to keep either way.
+    for (const w of writersOf(path)) rmSync(w.file, { force: true });
+    const hiddenPath = join(dirname(path), `${hiddenPrefix(path)}${process.pid}`);
     return new PendingLog(path, hiddenPath, await McapRecorder.open(hiddenPath, options));
   }
 
   /** Gives the log its name now (the file stays open; later messages still go into it). */
   keep(): void {
     if (this.#kept) return;
-    renameSync(this.#hiddenPath, this.path);
+    // A second link, renamed over the earlier file (atomic); the hidden name stays until close.
+    const link = `${this.#hiddenPath}.keep`;
+    try {
+      linkSync(this.#hiddenPath, link);
+    } catch {
+      renameSync(this.#hiddenPath, this.path); // no hard links here (FAT, some network shares): no marker then
+      this.#kept = true;
+      return;
+    }
+    renameSync(link, this.path);
     this.#kept = true;
   }
 
-  /** Completes the file. A log never kept is removed, and `false` says that nothing was written to `path`. */
+  /** Completes the file and drops its hidden name. `false`: never kept, nothing was written to `path`. */
   async close(): Promise<boolean> {
     try {
       await this.recorder.close();
     } finally {
-      if (!this.#kept) rmSync(this.#hiddenPath, { force: true });
+      rmSync(this.#hiddenPath, { force: true });
     }
     return this.#kept;
   }

@@ -6,6 +6,7 @@ export {
   MCAP_LIBRARY,
   MCAP_METADATA_NAME,
   MCAP_PROFILE,
+  LIVE_CHUNK_SIZE,
 } from "./McapRecorder.ts";
 export {
   LogError,
@@ -25,3 +26,4 @@ export { playLog, type PlayOptions, type PlayResult } from "./playLog.ts";
 export { overlayParams, recordedStackParams, rerunStack, type RerunOptions, STACK_INPUTS, STACK_OUTPUTS, STACK_PARAMS_METADATA_KEY, type RerunResult, type TopicDiff } from "./rerunStack.ts";
 export { makeOutputFolder } from "./outputFolder.ts";
 export { PendingLog } from "./PendingLog.ts";
+export { recoverLog, type RecoveredLog, type RecoverOptions } from "./recoverLog.ts";

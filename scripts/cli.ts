@@ -219,9 +219,8 @@ program
     if (opts.updateCard) console.log(`operating point written to ${resolveModelPath(opts.model)}`);
   });
 
-program
-  .command("log")
-  .description("inspect a recorded log")
+const logCommand = program.command("log").description("inspect or salvage a recorded log");
+logCommand
   .command("info")
   .argument("<file>", "an MCAP log")
   .description("per-topic message counts, time range and schemas, from the log's summary")
@@ -233,6 +232,31 @@ program
     // Counts as numbers; nanosecond stamps beyond 2^53 as strings, exact.
     const json = (_k: string, v: unknown) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v);
     console.log(JSON.stringify({ ...info, ...(checked && { checked }) }, json, 2));
+  });
+
+logCommand
+  .command("recover")
+  .argument("<file>", "an MCAP log cut short (its recorder killed): no footer, so `log info` calls it truncated")
+  .requiredOption("--out <file>", "the complete log to write (never the input)")
+  .description("copy every message of the complete chunks of a cut-short log into a new, complete log, and say what was lost")
+  .action(async (file: string, opts: { out: string }) => {
+    const { recoverLog } = await import("../replay/index.ts");
+    const { progressBar } = await import("./progressBar.ts");
+    const size = statSync(resolve(file), { throwIfNoEntry: false })?.size ?? 0;
+    const bar = size > 16 << 20 ? progressBar(10, "recovering") : undefined; // a bar only where the wait is felt
+    let tenths = 0;
+    const r = await recoverLog(resolve(file), resolve(opts.out), {
+      onProgress: (read, total) => {
+        for (; bar && tenths < Math.floor((10 * read) / total); tenths++) bar.tick(`${(read / 2 ** 20).toFixed(0)} MiB`);
+      },
+    });
+    bar?.done();
+    console.log(JSON.stringify(r, null, 2));
+    process.stderr.write(
+      r.complete
+        ? `${file} was complete: ${r.messages} messages copied to ${r.out}\n`
+        : `recovered ${r.messages} messages to ${r.out}; lost: ${r.stopped}\n`,
+    );
   });
 
 // Hardware drivers (hw/drivers, see hw/README.md).

@@ -4,6 +4,7 @@
 // a clean stop on SIGINT/SIGTERM: drivers first (their last messages still reach the recorder),
 // then the recorder, which closes the MCAP file.
 import { type ChildProcess, spawn } from "node:child_process";
+import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
@@ -35,6 +36,7 @@ export interface SupervisedProcess {
   consecutiveFailures: number;
   startedAtMs: number;
   lastExit: string;
+  /** The "curb: …" failure the current (or last) run printed, if any. */
   lastError: string;
   nextDelayMs: number;
   timer?: NodeJS.Timeout;
@@ -84,6 +86,15 @@ export class Supervisor {
     this.recorder = vehicle.record ? proc("recorder", ["record", "--config", configFile, "--out", vehicle.record, "--bus-dir", vehicle.busDir]) : undefined;
   }
 
+  /** The log the recorder's `start`-th run writes: `record` first, then drive-2.mcap, drive-3.mcap … */
+  recorderLog(start: number): string | undefined {
+    const record = this.vehicle.record;
+    if (!record || start <= 1) return record;
+    // A new name per restart: the same one would replace the log of the drive so far.
+    const ext = extname(record);
+    return `${record.slice(0, record.length - ext.length)}-${start}${ext}`;
+  }
+
   /** Topics the supervisor watches: every driver's outputs (rates, drops, staleness via bus health). */
   sensorTopics(): TopicName[] {
     return this.vehicle.drivers.flatMap((d) => SENSOR_OUTPUTS[sensorKind(d)].map((w) => `/sensors/${sensorKind(d)}/${d.name}/${w}` as TopicName)).filter((t) => t in TOPICS);
@@ -121,14 +132,22 @@ export class Supervisor {
     p.state = "starting";
     p.starts++;
     p.startedAtMs = Date.now();
-    const child = spawn(process.execPath, [CURB, ...p.args], { stdio: ["ignore", "inherit", "pipe"], detached: true, env: { ...process.env, CURB_SUPERVISED: "1" } });
+    p.lastError = "";
+    let args = p.args;
+    if (p === this.recorder) {
+      const out = this.recorderLog(p.starts)!;
+      args = args.map((a, i) => (args[i - 1] === "--out" ? out : a));
+      if (p.starts > 1) this.log(`recorder restarted: the log goes on in ${out} (${this.recorderLog(p.starts - 1)} holds what came before)`);
+    }
+    const child = spawn(process.execPath, [CURB, ...args], { stdio: ["ignore", "inherit", "pipe"], detached: true, env: { ...process.env, CURB_SUPERVISED: "1" } });
     p.child = child;
     p.pid = child.pid;
     p.state = "running";
     this.log(`started ${p.key} pid=${child.pid}`);
     createInterface({ input: child.stderr! }).on("line", (line) => {
       process.stderr.write(`[${p.key}] ${line}\n`);
-      if (line.trim()) p.lastError = line.slice(0, 300);
+      // The CLI prints a failure as "curb: <message>"; other lines (warnings, the exit summary) are not errors.
+      if (line.startsWith("curb: ")) p.lastError = line.slice("curb: ".length, 300);
       if (p === this.recorder && line.startsWith("recording to ")) this.recorderReady?.();
     });
     p.exited = new Promise((resolve) => {
@@ -167,6 +186,7 @@ export class Supervisor {
       kv(`${p.key}:pid`, p.pid ?? "");
       kv(`${p.key}:restarts`, p.restarts);
       kv(`${p.key}:last_exit`, p.lastExit);
+      if (p === this.recorder) kv("recorder:log", this.recorderLog(p.starts) ?? "");
       if (p.lastError) kv(`${p.key}:last_error`, p.lastError);
       if (p.status) {
         kv(`${p.key}:level`, DiagnosticStatus_Level[p.status.level]);
@@ -177,8 +197,8 @@ export class Supervisor {
         if (p.status.level > level && p.status.level !== DiagnosticStatus_Level.STALE) level = p.status.level;
       }
       if (p.state === "backoff") {
-        if (level < DiagnosticStatus_Level.ERROR) level = DiagnosticStatus_Level.ERROR;
-        notes.push(`${p.key} down (${p.lastExit}), restart in ${p.nextDelayMs} ms`);
+        level = DiagnosticStatus_Level.ERROR; // also over STALE: its topics are silent because it is down
+        notes.push(`${p.key} down (${p.lastExit}${p.lastError ? `: ${p.lastError}` : ""}), restart in ${p.nextDelayMs} ms`);
       }
     }
     return create(DiagnosticStatusSchema, { ...base, timestamp: toTimestamp(nowNs), name: "drive", level, message: notes.join("; ") || "ok", values });

@@ -1,7 +1,8 @@
 // The `curb driver`, `curb drive` and `curb record` commands (registered in scripts/cli.ts).
 import { resolve } from "node:path";
 import { PendingLog } from "../../replay/index.ts";
-import { loadDriverConfig, loadVehicleConfig, parseDriverConfig, type DriverKind } from "./config.ts";
+import { ConfigError, loadDriverConfig, loadVehicleConfig, parseDriverConfig, type DriverKind } from "./config.ts";
+import { checkDriverFiles } from "./driverFiles.ts";
 import { recordOnSignals } from "./signals.ts";
 import { runRecorder } from "./recordProcess.ts";
 import { runDriver } from "./run.ts";
@@ -54,8 +55,17 @@ export async function driverCommand(kind: string, o: DriverCommandOptions): Prom
 export async function driveCommand(o: { config: string }): Promise<number> {
   const file = resolve(o.config);
   const vehicle = loadVehicleConfig(file);
-  // Checked here: the recorder child would only fail after start, inside the supervisor's restart loop.
+  // Checked here: a child would only fail after start, and fail again at every restart.
   if (vehicle.record) PendingLog.check(vehicle.record);
+  const problems = vehicle.drivers.flatMap((d) => {
+    try {
+      checkDriverFiles(d);
+      return [];
+    } catch (e) {
+      return [`  ${d.kind}/${d.name}: ${(e as Error).message}`];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(`${file}: not starting, ${problems.length === 1 ? "a driver's file is" : "drivers' files are"} wrong\n${problems.join("\n")}`);
   const supervisor = new Supervisor(vehicle, file);
   const signal = recordOnSignals();
   await supervisor.start();

@@ -187,7 +187,8 @@ export const VehicleConfigSchema = z
     diagnosticsPeriodMs: z.number().int().positive().default(1000),
     restart: z
       .object({
-        initialDelayMs: z.number().int().nonnegative().default(250),
+        /** Above 0: from 0 the backoff stays 0 and a driver that keeps failing restarts in a tight loop. */
+        initialDelayMs: z.number().int().positive().default(250),
         maxDelayMs: z.number().int().positive().default(10_000),
         factor: z.number().min(1).default(2),
         /** A driver that ran this long without crashing starts again from initialDelayMs. */
@@ -196,6 +197,7 @@ export const VehicleConfigSchema = z
         stopTimeoutMs: z.number().int().positive().default(5000),
       })
       .strict()
+      .refine((r) => r.maxDelayMs >= r.initialDelayMs, { message: "maxDelayMs must be at least initialDelayMs", path: ["maxDelayMs"] })
       .default({ initialDelayMs: 250, maxDelayMs: 10_000, factor: 2, stableAfterMs: 10_000, stopTimeoutMs: 5000 }),
     drivers: z.array(DriverConfigSchema).min(1),
   })

@@ -1,14 +1,14 @@
 // `curb record`: one process that subscribes to every driver of a vehicle (and the supervisor) and
 // writes every logged topic to MCAP; on SIGINT/SIGTERM it closes the file so it stays readable.
 import { type Envelope, ZeroMqBus } from "../../bus/index.ts";
-import { PendingLog } from "../../replay/index.ts";
+import { LIVE_CHUNK_SIZE, PendingLog } from "../../replay/index.ts";
 import { driverEndpoints, type VehicleConfig } from "./config.ts";
 import { driverProcessName } from "./run.ts";
 
 export async function runRecorder(o: { vehicle: VehicleConfig; out: string; busDir: string; signal: AbortSignal; configFile: string }): Promise<number> {
   const connect = [driverEndpoints(o.busDir, "drive"), ...o.vehicle.drivers.map((d) => driverEndpoints(o.busDir, driverProcessName(d)))];
   // The log first: a bad --out is refused before any socket could keep the process alive.
-  const log = await PendingLog.open(o.out, { metadata: { config: o.configFile } });
+  const log = await PendingLog.open(o.out, { metadata: { config: o.configFile }, chunkSize: LIVE_CHUNK_SIZE });
   let bus: ZeroMqBus;
   try {
     bus = await ZeroMqBus.open({ name: "recorder", connect, loopback: false });

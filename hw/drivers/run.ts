@@ -2,15 +2,13 @@
 // periodic /diagnostics, an optional MCAP log, and a clean stop on abort (SIGINT/SIGTERM).
 import { type Bus, fromTimestamp, InProcessBus, ZeroMqBus } from "../../bus/index.ts";
 import type { DiagnosticStatus } from "../../bus/gen/curb/diagnostics_pb.ts";
-import { makeOutputFolder, PendingLog } from "../../replay/index.ts";
-import { MODEL_SPECS } from "../velodyne/constants.ts";
-import { parseCalibrationYaml } from "../velodyne/calibration.ts";
+import { LIVE_CHUNK_SIZE, makeOutputFolder, PendingLog } from "../../replay/index.ts";
 import { CameraDriver } from "./camera/CameraDriver.ts";
 import { Rectifier } from "./camera/Rectifier.ts";
-import { type CameraInfo, parseCameraInfoYaml } from "./camera/cameraInfo.ts";
 import { startFfmpeg } from "./camera/FfmpegSource.ts";
 import { wallClockNs } from "./clock.ts";
-import { ConfigError, type DriverConfig, driverEndpoints, readConfiguredFile } from "./config.ts";
+import { type DriverConfig, driverEndpoints } from "./config.ts";
+import { loadCameraInfo, loadVelodyneCalibration } from "./driverFiles.ts";
 import { RadarDriver } from "./radar/RadarDriver.ts";
 import { startRadarSource } from "./radar/sources.ts";
 import { startVelodyneSource, type Source } from "./velodyne/sources.ts";
@@ -47,15 +45,7 @@ export function driverProcessName(config: Pick<DriverConfig, "kind" | "name">): 
 export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish">, log: (m: string) => void): Promise<{ driver: Driver; source: Source }> {
   switch (config.kind) {
     case "velodyne": {
-      const cal = parseCalibrationYaml(readConfiguredFile(config.calibration, "calibration").toString("utf8"));
-      if (!cal.ok) throw new ConfigError(`calibration: ${config.calibration}: ${cal.error.message}`);
-      // Checked here, not per packet: a wrong file would otherwise run on as a stream of decode errors
-      // (too few lasers) or decode silently with the wrong angles (too many).
-      const lasers = MODEL_SPECS[config.model].lasers;
-      if (cal.value.numLasers !== lasers) {
-        throw new ConfigError(`calibration: ${config.calibration} has ${cal.value.numLasers} lasers, the ${config.model} has ${lasers}: is it the calibration of another sensor?`);
-      }
-      const driver = new VelodyneDriver(config, cal.value, bus, { log });
+      const driver = new VelodyneDriver(config, loadVelodyneCalibration(config), bus, { log });
       return { driver, source: await startVelodyneSource(driver, config.input) };
     }
     case "radar": {
@@ -63,12 +53,7 @@ export async function createDriver(config: DriverConfig, bus: Pick<Bus, "publish
       return { driver, source: await startRadarSource(driver, config.input, log) };
     }
     case "camera": {
-      let info: CameraInfo | undefined;
-      if (config.calibration) {
-        const r = parseCameraInfoYaml(readConfiguredFile(config.calibration, "calibration").toString("utf8"));
-        if (!r.ok) throw new ConfigError(`calibration: ${config.calibration}: ${r.error.message}`);
-        info = r.value;
-      }
+      const info = loadCameraInfo(config);
       const rectifier = config.rectify && info ? await Rectifier.create(info) : undefined;
       const driver = new CameraDriver(config, info, bus, { log, rectifier });
       return { driver, source: startFfmpeg(driver, config.input) };
@@ -102,7 +87,7 @@ export async function runDriver(o: RunDriverOptions): Promise<RunDriverResult> {
   });
   let pendingLog: PendingLog | undefined;
   try {
-    pendingLog = o.record ? await PendingLog.open(o.record, { metadata: { driver: name, kind: o.config.kind } }) : undefined;
+    pendingLog = o.record ? await PendingLog.open(o.record, { metadata: { driver: name, kind: o.config.kind }, chunkSize: LIVE_CHUNK_SIZE }) : undefined;
   } catch (e) {
     await bus.close();
     throw e;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import { InProcessBus } from "../../bus/InProcessBus.ts";
 import { latestWins } from "../../bus/latestWins.ts";
 import { TOPICS, type TopicName } from "../../bus/topics.ts";
 import { encodeHeader, encodePublisherId } from "../../bus/wireFrame.ts";
+import { ipcEndpointInUse } from "../../bus/ipcEndpointOwner.ts";
 import { ZeroMqBus, type ZeroMqEndpoints } from "../../bus/ZeroMqBus.ts";
 import { command, stampOf, tracks } from "./fixtures/messages.ts";
 
@@ -235,6 +236,38 @@ describe("ZeroMqBus", { timeout: 15_000 }, () => {
       /127\.0\.0\.1/,
     );
     await expect(ZeroMqBus.open({ name: "x", latestSendHwm: 3 } as never)).rejects.toThrow();
+  });
+
+  it("refuses an ipc endpoint another live process is bound to, and takes over one a killed process left", async () => {
+    const endpoints = ipcEndpoints("owned");
+    const first = await ZeroMqBus.open({ name: "first", bind: endpoints });
+    buses.push(first);
+    // libzmq alone would unlink first's socket file and bind: both would run, neither saying so.
+    await expect(ZeroMqBus.open({ name: "second", bind: endpoints })).rejects.toThrow(
+      `ZeroMqBus "second": another process is bound to ${endpoints.latest} (a second run on the same bus folder?)`,
+    );
+    const sub = await ZeroMqBus.open({ name: "sub", connect: [endpoints], subscribe: ["/control/command"] });
+    buses.push(sub);
+    await first.waitForSubscribers(["/control/command"], { timeoutMs: 5000 });
+    const got = firstValueFrom(sub.topic("/control/command"));
+    first.publish("/control/command", command(7), stampOf(7));
+    expect((await got).seq).toBe(0); // the first bus still serves its subscribers
+
+    // A process killed while bound leaves its socket files behind: connecting is refused, so they are stale.
+    const stale = ipcEndpoints("stale");
+    const path = stale.latest.slice("ipc://".length);
+    const holder = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(path)}, () => console.log("listening"))`], { stdio: ["ignore", "pipe", "inherit"] });
+    children.push(holder);
+    await new Promise((resolve) => holder.stdout!.once("data", resolve));
+    expect(await ipcEndpointInUse(path)).toBe(true);
+    holder.kill("SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    expect(statSync(path).isSocket()).toBe(true);
+    expect(await ipcEndpointInUse(path)).toBe(false);
+    const next = await ZeroMqBus.open({ name: "next", bind: stale });
+    buses.push(next);
+    expect(next.endpoints).toEqual(stale);
+    expect(await ipcEndpointInUse(join(tmpdir(), `curb-bus-${process.pid}-absent`))).toBe(false);
   });
 
   it("waitForSubscribers rejects with the counts it has after the timeout", async () => {

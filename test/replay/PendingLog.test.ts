@@ -1,11 +1,27 @@
 // A log takes its name only when kept: a run refused before its first message must leave an earlier
 // log of that name as it was, and no hidden file behind.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InProcessBus, msg } from "../../bus/index.ts";
 import { PendingLog, readLog } from "../../replay/index.ts";
+
+const HOLD_LOG = new URL("./fixtures/holdLog.ts", import.meta.url).pathname;
+
+/** A real second process writing `path`; resolves once its log is open. */
+async function writerProcess(path: string, mode: "keep" | "pending") {
+  const child = spawn(process.execPath, ["--import", "tsx", HOLD_LOG, path, mode], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve, reject) => {
+    child.stdout!.once("data", resolve);
+    child.once("exit", (code) => reject(new Error(`holdLog exited ${code}`)));
+  });
+  return {
+    pid: child.pid!,
+    kill: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGKILL"))),
+  };
+}
 
 describe("PendingLog", () => {
   it("leaves an earlier file untouched when never kept, and removes its hidden file", async () => {
@@ -35,6 +51,30 @@ describe("PendingLog", () => {
     const names: string[] = [];
     for await (const e of readLog(path)) names.push((e.message as { name: string }).name);
     expect(names).toEqual(["before", "after"]);
+  });
+
+  it("refuses a log another live process is writing, kept or not, and clears what a killed writer left", { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-pending-"));
+    const path = join(dir, "drive.mcap");
+    const kept = await writerProcess(path, "keep");
+    // Without the check both would write: the second rename would take the name, the first run's log
+    // would go on into an unlinked file and be lost.
+    const refusal = `cannot write the log to ${path}: process ${kept.pid} is writing it (.drive.mcap.partial-${kept.pid}); stop that run or give this one another name`;
+    expect(() => PendingLog.check(path)).toThrow(refusal);
+    await expect(PendingLog.open(path)).rejects.toThrow(refusal);
+    expect(statSync(path).ino).toBe(statSync(join(dir, `.drive.mcap.partial-${kept.pid}`)).ino); // kept: one file, two names
+    await kept.kill();
+    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${kept.pid}`, "drive.mcap"]);
+    const pending = await writerProcess(path, "pending"); // clears the killed writer's second name
+    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${pending.pid}`, "drive.mcap"]);
+    await expect(PendingLog.open(path)).rejects.toThrow(`process ${pending.pid} is writing it`);
+    await pending.kill();
+    const before = readFileSync(path);
+    const log = await PendingLog.open(path); // the never-kept leftover of a dead writer goes
+    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${process.pid}`, "drive.mcap"]);
+    expect(await log.close()).toBe(false);
+    expect(readFileSync(path).equals(before)).toBe(true); // the killed run's kept log is left as it was
+    expect(readdirSync(dir)).toEqual(["drive.mcap"]);
   });
 
   it("refuses a folder as the log's path, and creates missing parent folders", async () => {

@@ -174,7 +174,7 @@ describe("curb command line", () => {
     expect(proc.stderr).toContain("cannot write the runs to /proc/curb-nope");
   });
 
-  it("a log with a corrupt chunk: log info --check and a plain replay say so and exit 2, the replay freeing its ports", () => {
+  it("a log with a corrupt chunk: log info --check, log recover and a plain replay say so and exit 2, the replay freeing its ports", () => {
     const dir = join(tmp, "corrupt");
     expect(curb("sim", "--scenario", "empty-street", "--out", dir).status).toBe(0);
     const log = join(dir, "empty-street", "run.mcap");
@@ -187,6 +187,22 @@ describe("curb command line", () => {
     expect(check.status).toBe(2);
     expect(check.stderr).toMatch(/corrupt\.mcap is a corrupt MCAP file/);
     expect(JSON.parse(curb("log", "info", "--check", log).stdout).checked.messages).toBe(JSON.parse(curb("log", "info", log).stdout).messageCount);
+    // log recover: the run's log (one chunk) is complete and copies whole; with that chunk corrupt nothing is left to keep.
+    const salvaged = join(tmp, "salvaged.mcap");
+    const copy = curb("log", "recover", log, "--out", salvaged);
+    expect(copy.status, copy.stderr).toBe(0);
+    const messageCount = JSON.parse(curb("log", "info", log).stdout).messageCount;
+    expect(JSON.parse(copy.stdout)).toMatchObject({ complete: true, messages: messageCount, lostBytes: 0 });
+    expect(copy.stderr).toBe(`${log} was complete: ${messageCount} messages copied to ${salvaged}\n`);
+    expect(readFileSync(salvaged).equals(readFileSync(log))).toBe(true);
+    const none = curb("log", "recover", bad, "--out", salvaged);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/corrupt\.mcap: no complete message to recover \(a corrupt record after byte \d+ \(Incorrect chunk CRC/);
+    expect(readFileSync(salvaged).equals(readFileSync(log))).toBe(true); // the earlier output is left as it was
+    const notLog = curb("log", "recover", join(root, "README.md"), "--out", salvaged);
+    expect(notLog.status).toBe(2);
+    expect(notLog.stderr).toMatch(/README\.md is not an MCAP log/);
+    expect(curb("log", "recover", bad).stderr).toContain("required option '--out <file>' not specified");
     const bind = ["--bind", "tcp://127.0.0.1:5596,tcp://127.0.0.1:5597", "--rate", "max"];
     const replay = curb("replay", ...bind, bad); // it used to hang here, its sockets open, until killed
     expect(replay.status).toBe(2);

@@ -1,7 +1,9 @@
 // Driver configuration: zod validation with field-naming errors, the example configs, camera_info.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { backoffMs, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig } from "../../../hw/drivers/index.ts";
+import { checkDriverFiles } from "../../../hw/drivers/driverFiles.ts";
+import { DATA_DIR } from "../data.ts";
+import { backoffMs, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig, parseVehicleConfig } from "../../../hw/drivers/index.ts";
 
 const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathname;
 
@@ -36,6 +38,35 @@ describe("driver configuration", () => {
   it("backs off exponentially, capped", () => {
     const r = { initialDelayMs: 250, maxDelayMs: 2000, factor: 2, stableAfterMs: 10_000, stopTimeoutMs: 1000 };
     expect([1, 2, 3, 4, 5, 10].map((n) => backoffMs(r, n))).toEqual([250, 500, 1000, 2000, 2000, 2000]);
+  });
+
+  it("refuses restart parameters that would restart in a tight loop or never back off", () => {
+    const vehicle = (restart: object) => () =>
+      parseVehicleConfig({ restart, drivers: [{ kind: "radar", name: "front_radar", input: { candump: { file: "a.log" } } }] }, "v.yaml", "/");
+    expect(vehicle({ initialDelayMs: 250, maxDelayMs: 2000, factor: 2 })).not.toThrow();
+    expect(vehicle({ initialDelayMs: 0 })).toThrow(/restart\.initialDelayMs: .*>0/);
+    expect(vehicle({ initialDelayMs: -5 })).toThrow(/restart\.initialDelayMs/);
+    expect(vehicle({ factor: 0 })).toThrow(/restart\.factor: .*>=1/);
+    expect(vehicle({ initialDelayMs: 5000, maxDelayMs: 1000 })).toThrow(/restart\.maxDelayMs: maxDelayMs must be at least initialDelayMs/);
+    expect(vehicle({ stopTimeoutMs: 0 })).toThrow(/restart\.stopTimeoutMs/);
+    expect(vehicle({ maxDelayMs: "10s" })).toThrow(/restart\.maxDelayMs/);
+  });
+});
+
+describe("checkDriverFiles (what curb drive reads before starting anything)", () => {
+  const camera = (input: object) => parseDriverConfig({ kind: "camera", name: "front_camera", input }, `${CONFIG_DIR}x.yaml`);
+  it("passes the example vehicle, and a camera device or lavfi graph it cannot check", () => {
+    for (const d of loadVehicleConfig(`${CONFIG_DIR}vehicle.example.yaml`).drivers) expect(() => checkDriverFiles(d)).not.toThrow();
+    expect(() => checkDriverFiles(camera({ url: "/dev/video9" }))).not.toThrow(); // may be plugged in later
+    expect(() => checkDriverFiles(camera({ url: "testsrc", format: "lavfi" }))).not.toThrow();
+  });
+  it("names a video file, capture or candump log that cannot be read", () => {
+    expect(() => checkDriverFiles(camera({ url: "missing.mp4" }))).toThrow(`input.url: cannot read ${CONFIG_DIR}missing.mp4 (ENOENT`);
+    expect(() => checkDriverFiles(parseDriverConfig({ kind: "radar", name: "front_radar", input: { candump: { file: "." } } }, `${CONFIG_DIR}r.yaml`))).toThrow(
+      `candump: cannot read ${CONFIG_DIR.replace(/\/$/, "")} (a folder, not a file)`,
+    );
+    const lidar = { kind: "velodyne", name: "top", model: "VLP-16", calibration: new URL("velodyne/calibration/VLP16db.yaml", DATA_DIR).pathname };
+    expect(() => checkDriverFiles(parseDriverConfig({ ...lidar, input: { pcap: { file: "nope.pcap" } } }, `${CONFIG_DIR}v.yaml`))).toThrow(`pcap: cannot read ${CONFIG_DIR}nope.pcap (ENOENT`);
   });
 });
 

@@ -9,27 +9,56 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import type { DiagnosticStatus } from "../../../bus/gen/curb/diagnostics_pb.ts";
-import { diagnosticValue } from "../../../hw/drivers/index.ts";
-import { LogReader } from "../../../replay/index.ts";
+import { DiagnosticStatus_Level } from "../../../bus/gen/curb/diagnostics_pb.ts";
+import { diagnosticValue, parseVehicleConfig, Supervisor } from "../../../hw/drivers/index.ts";
+import { LogReader, logInfo, readLog, recoverLog } from "../../../replay/index.ts";
 import { DATA_DIR } from "../data.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathname;
 const data = (p: string) => new URL(p, DATA_DIR).pathname;
 
+/** `curb drive --config` as a child process: its stderr lines, a wait for a line, its exit code. */
+function startDrive(config: string) {
+  const sup = spawn(process.execPath, [join(ROOT, "scripts/curb.mjs"), "drive", "--config", config], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const lines: string[] = [];
+  const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  createInterface({ input: sup.stderr! }).on("line", (line) => {
+    lines.push(line);
+    for (const w of [...waiters]) {
+      const m = w.re.exec(line);
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  });
+  const exited = new Promise<number | null>((r) => sup.on("exit", (code) => r(code)));
+  const waitFor = (re: RegExp, ms = 20_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const already = lines.map((l) => re.exec(l)).find((m) => m);
+      if (already) return resolve(already);
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; stderr:\n${lines.join("\n")}`)), ms);
+      waiters.push({ re, resolve: (m) => (clearTimeout(t), resolve(m)) });
+    });
+  return { sup, lines, waitFor, exited };
+}
+
+/** A vehicle file in a new folder, recording to drive.mcap there; `drivers` is the YAML list. */
+function recordedVehicle(extra: string, drivers: string) {
+  const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
+  const config = join(dir, "vehicle.yaml");
+  const log = join(dir, "drive.mcap");
+  writeFileSync(
+    config,
+    `busDir: ${dir}/bus\nrecord: ${log}\n${extra}restart: { initialDelayMs: 200, maxDelayMs: 2000, factor: 2, stableAfterMs: 10000, stopTimeoutMs: 4000 }\ndrivers:\n${drivers}`,
+  );
+  return { dir, config, log };
+}
+
 describe("curb drive", () => {
   it("restarts a killed driver while the others keep running, and closes a readable log on SIGTERM", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
-    const config = join(dir, "vehicle.yaml");
-    const log = join(dir, "drive.mcap");
-    writeFileSync(
-      config,
-      `busDir: ${dir}/bus
-record: ${log}
-diagnosticsPeriodMs: 250
-restart: { initialDelayMs: 200, maxDelayMs: 2000, factor: 2, stableAfterMs: 10000, stopTimeoutMs: 4000 }
-drivers:
-  - kind: velodyne
+    const { dir, config, log } = recordedVehicle("diagnosticsPeriodMs: 250\n", `  - kind: velodyne
     name: top
     model: VLP-16
     calibration: ${data("velodyne/calibration/VLP16db.yaml")}
@@ -44,30 +73,10 @@ drivers:
     diagnosticsPeriodMs: 250
     input: { url: "testsrc=size=160x120:rate=10", format: lavfi, realtime: true }
     calibration: ${CONFIG_DIR}camera_info.example.yaml
-`,
-    );
-    const sup = spawn(process.execPath, [join(ROOT, "scripts/curb.mjs"), "drive", "--config", config], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    const lines: string[] = [];
-    const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
-    createInterface({ input: sup.stderr! }).on("line", (line) => {
-      lines.push(line);
-      for (const w of [...waiters]) {
-        const m = w.re.exec(line);
-        if (m) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
-      }
-    });
-    const exited = new Promise<number | null>((r) => sup.on("exit", (code) => r(code)));
-    const waitFor = (re: RegExp, ms = 20_000) =>
-      new Promise<RegExpExecArray>((resolve, reject) => {
-        const already = lines.map((l) => re.exec(l)).find((m) => m);
-        if (already) return resolve(already);
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; stderr:\n${lines.join("\n")}`)), ms);
-        waiters.push({ re, resolve: (m) => (clearTimeout(t), resolve(m)) });
-      });
+`);
+    const { sup, lines, waitFor, exited } = startDrive(config);
     try {
+      const recorderPid = (await waitFor(/\[drive\] started recorder pid=(\d+)/))[1];
       const first = await waitFor(/\[drive\] started velodyne\/top pid=(\d+)/);
       await waitFor(/\[drive\] started camera\/front_camera pid=\d+/);
       // Every driver publishing (each announces its first message on stderr, once), then a little more.
@@ -84,6 +93,22 @@ drivers:
         if (i === 300) throw new Error(`the restarted velodyne/top did not publish within 30 s; stderr:\n${lines.join("\n")}`);
         await new Promise((r) => setTimeout(r, 100));
       }
+      // A second drive is refused, whether it shares the bus folder (libzmq alone would take over the
+      // endpoints) or the log (its rename would take the name; this run's log would be lost).
+      const vehicleText = readFileSync(config, "utf8");
+      for (const [name, text, refusal] of [
+        ["same-bus.yaml", vehicleText.replace(`record: ${log}`, `record: ${dir}/other.mcap`), `ZeroMqBus "drive": another process is bound to ipc://${dir}/bus/drive.latest (a second run on the same bus folder?): stop it or give this run another folder`],
+        ["same-log.yaml", vehicleText.replace(`busDir: ${dir}/bus`, `busDir: ${dir}/bus2`), `cannot write the log to ${log}: process ${recorderPid} is writing it (.drive.mcap.partial-${recorderPid}); stop that run or give this one another name`],
+      ]) {
+        writeFileSync(join(dir, name), text);
+        const rival = spawn(process.execPath, [join(ROOT, "scripts/curb.mjs"), "drive", "--config", join(dir, name)], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+        let rivalErr = "";
+        rival.stderr!.on("data", (d: Buffer) => (rivalErr += d.toString()));
+        const rivalCode = await new Promise<number | null>((r) => rival.on("exit", (code) => r(code)));
+        expect(rivalCode, rivalErr).toBe(2);
+        expect(rivalErr.trim().split("\n")).toEqual([`curb: ${refusal}`]);
+      }
+      expect(readdirSync(dir).filter((f) => f.includes("other") || f.startsWith("bus2"))).toEqual([]);
       await new Promise((r) => setTimeout(r, 2500));
     } finally {
       sup.kill("SIGTERM");
@@ -124,6 +149,38 @@ drivers:
   }, 60_000);
 });
 
+describe("curb drive, its recorder killed", () => {
+  it("restarts the recorder into a new log, leaving the cut one to curb log recover", async () => {
+    const { dir, config, log } = recordedVehicle("", `  - kind: radar
+    name: front_radar
+    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
+`);
+    const { sup, lines, waitFor, exited } = startDrive(config);
+    try {
+      const recorder = await waitFor(/\[drive\] started recorder pid=(\d+)/);
+      await waitFor(/radar-front_radar: publishing/, 30_000);
+      await new Promise((r) => setTimeout(r, 3000)); // ~40 radar cycles: more than one 16 KiB chunk
+      process.kill(Number(recorder[1]), "SIGKILL");
+      // Restarted under a new name: the same one would replace the log of the drive so far.
+      await waitFor(new RegExp(`recorder restarted: the log goes on in ${dir}/drive-2.mcap \\(${log} holds what came before\\)`));
+      await waitFor(new RegExp(`\\[recorder\\] recording to ${dir}/drive-2.mcap`));
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      sup.kill("SIGTERM");
+    }
+    expect(await exited, lines.join("\n")).toBe(0);
+    await expect(logInfo(log)).rejects.toThrow(/truncated MCAP file/);
+    const recovered = await recoverLog(log, join(dir, "recovered.mcap"));
+    expect(recovered.complete).toBe(false);
+    expect(recovered.topics["/sensors/radar/front_radar/objects"]).toBeGreaterThan(10);
+    const cycles: bigint[] = [];
+    for await (const e of readLog(join(dir, "recovered.mcap"))) if (e.topic === "/sensors/radar/front_radar/objects") cycles.push(e.stampNs);
+    expect(cycles.every((t, i) => i === 0 || t > cycles[i - 1])).toBe(true);
+    const after = await logInfo(join(dir, "drive-2.mcap")); // the restarted recorder's log is complete
+    expect(after.channels.find((c) => c.topic === "/sensors/radar/front_radar/objects")?.messageCount).toBeGreaterThan(5n);
+  }, 60_000);
+});
+
 describe("curb drive, refusing", () => {
   it("a vehicle whose record: is a folder, at once with exit 2, before any driver starts", () => {
     const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
@@ -133,6 +190,78 @@ describe("curb drive, refusing", () => {
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr.trim().split("\n")).toEqual([`curb: cannot write the log to ${dir}: it is a folder; give a file name such as ${join(dir, "run.mcap")}`]);
   });
+});
+
+describe("curb drive, a driver's files", () => {
+  it("are all checked before any process starts: every wrong one named, exit 2, no log", () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
+    const config = join(dir, "vehicle.yaml");
+    const log = join(dir, "drive.mcap");
+    writeFileSync(
+      config,
+      `busDir: ${dir}/bus
+record: ${log}
+drivers:
+  - kind: velodyne
+    name: top
+    model: VLP-16
+    calibration: ${data("velodyne/calibration/32db.yaml")}
+    input: { pcap: { file: ${data("velodyne/pcap/real-capture-vlp16-cadence.pcap")} } }
+  - kind: radar
+    name: front_radar
+    input: { candump: { file: ${dir} } }
+  - kind: camera
+    name: front_camera
+    input: { url: "testsrc=size=160x120:rate=10", format: lavfi }
+    calibration: ${dir}/missing.yaml
+`,
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "drive", "--config", config], { cwd: ROOT, encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" });
+    expect(r.status, r.stderr).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(4); // nothing was started: no "[drive] started" line, no child's output
+    expect(lines[0]).toBe(`curb: ${config}: not starting, drivers' files are wrong`);
+    expect(lines[1]).toBe(`  velodyne/top: calibration: ${data("velodyne/calibration/32db.yaml")} has 32 lasers, the VLP16 has 16: is it the calibration of another sensor?`);
+    expect(lines[2]).toBe(`  radar/front_radar: candump: cannot read ${dir} (a folder, not a file)`);
+    expect(lines[3]).toMatch(new RegExp(`^  camera/front_camera: calibration: cannot read ${dir}/missing.yaml \\(ENOENT`));
+    expect(readdirSync(dir).sort()).toEqual(["vehicle.yaml"]); // no bus folder, no log, no hidden partial
+  });
+
+  it("that goes missing after the start: the supervisor restarts the driver and its status says why it is down", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
+    const vehicle = parseVehicleConfig(
+      {
+        busDir: `${dir}/bus`,
+        diagnosticsPeriodMs: 100,
+        restart: { initialDelayMs: 300, maxDelayMs: 300, stopTimeoutMs: 2000 },
+        drivers: [{ kind: "radar", name: "front_radar", input: { candump: { file: `${dir}/gone.log` } } }],
+      },
+      join(dir, "vehicle.yaml"),
+    );
+    writeFileSync(join(dir, "vehicle.yaml"), JSON.stringify(vehicle)); // what the children read (YAML reads JSON)
+    const log: string[] = [];
+    const supervisor = new Supervisor(vehicle, join(dir, "vehicle.yaml"), { log: (m) => log.push(m) });
+    await supervisor.start();
+    try {
+      const [radar] = supervisor.drivers;
+      for (let i = 0; radar.restarts < 1; i++) {
+        if (i === 300) throw new Error(`no restart within 30 s: ${log.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (let i = 0; radar.state !== "backoff"; i++) {
+        if (i === 300) throw new Error(`not down again within 30 s: ${log.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const status = supervisor.status();
+      expect(status.level).toBe(DiagnosticStatus_Level.ERROR);
+      expect(status.message).toContain(`radar/front_radar down (code 2: candump: cannot read ${dir}/gone.log (ENOENT: no such file or directory, open '${dir}/gone.log')), restart in 300 ms`);
+      expect(diagnosticValue(status, "radar/front_radar:last_error")).toBe(`candump: cannot read ${dir}/gone.log (ENOENT: no such file or directory, open '${dir}/gone.log')`);
+      expect(log.filter((l) => l.startsWith("radar/front_radar exited (code 2)")).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await supervisor.stop();
+    }
+    expect(supervisor.drivers[0].state).toBe("stopped");
+  }, 60_000);
 });
 
 describe("curb record", () => {
