@@ -315,7 +315,7 @@ async function checkFraming(path: string, handle: FileHandle): Promise<void> {
     throw new LogError(
       "truncated",
       path,
-      `${path} is a truncated MCAP file (${size} bytes): it has no footer and closing magic, so writing stopped before the recorder was closed`,
+      `${path} is a truncated MCAP file (${size} bytes): it has no footer and closing magic, so writing stopped before the recorder was closed (\`curb log recover\` copies its complete chunks into a new log)`,
     );
   }
 }
