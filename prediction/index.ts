@@ -7,5 +7,5 @@ export {
 } from "./params.ts";
 export { StreetGeometry, type CurbQuery } from "./StreetGeometry.ts";
 export * from "./geometry.ts";
-export { registerAsyncWork, settleAsyncWork } from "./asyncWork.ts";
+export { pendingAsyncWork, registerAsyncWork, settleAsyncWork } from "./asyncWork.ts";
 export * from "./intent/index.ts";
