@@ -26,6 +26,8 @@ export interface TopicHealth {
   readonly decodeErrors: number;
   readonly rateHz: number;
   readonly lastStampNs: bigint | undefined;
+  /** When the newest message arrived, on the clock `report(nowNs)` is given; undefined when arrivals are not timed. */
+  readonly lastArrivalNs: bigint | undefined;
 }
 
 interface Totals {
@@ -45,6 +47,7 @@ export class BusHealth {
   private sendErrors = 0;
   private lastError = "";
   private lastReport = new Map<string, Totals>();
+  private readonly lastArrival = new Map<string, bigint>();
 
   /** @param name the node or process reporting, used as `DiagnosticStatus.name`. */
   constructor(readonly name: string) {}
@@ -66,6 +69,15 @@ export class BusHealth {
   /** Records a received message; returns the number of messages dropped just before it. */
   observe(publisherId: string, topic: string, seq: number, stampNs: bigint): number {
     return this.counter(publisherId, topic).observe(seq, stampNs);
+  }
+
+  /**
+   * When a message on `topic` arrived, on the clock `report` is given. Where arrivals are timed,
+   * staleness is "nothing arrived lately" rather than "the newest stamp is old": a replayed capture
+   * keeps its recorded stamps (years ago, and repeating on a loop) while arriving at full rate.
+   */
+  arrived(topic: string, receivedNs: bigint): void {
+    this.lastArrival.set(topic, receivedNs);
   }
 
   /** Messages a consumer discarded (the `onDrop` of `latestWins`). */
@@ -119,6 +131,7 @@ export class BusHealth {
         decodeErrors: this.decodeErrors.get(topic) ?? 0,
         rateHz,
         lastStampNs,
+        lastArrivalNs: this.lastArrival.get(topic),
       };
     });
   }
@@ -126,7 +139,7 @@ export class BusHealth {
   /**
    * The `/diagnostics` message for this cycle. Counts are cumulative; the level looks at what
    * changed since the previous call: STALE if an input with a declared rate has no message within
-   * {@link STALE_PERIODS} periods of `nowNs`, ERROR on new decode errors, WARN on new drops or a
+   * {@link STALE_PERIODS} periods of `nowNs` (by arrival where arrivals are timed, else by stamp), ERROR on new decode errors, WARN on new drops or a
    * rate under {@link MIN_RATE_FRACTION} of the declared one, else OK.
    */
   report(nowNs: bigint, latencyMs = 0): DiagnosticStatus {
@@ -138,8 +151,8 @@ export class BusHealth {
     const current = new Map<string, Totals>();
     const topics = this.topics().map((h) => {
       const declared = (TOPICS as Record<string, { rateHz: number }>)[h.topic]?.rateHz ?? 0;
-      const stale =
-        declared > 0 && (h.lastStampNs === undefined || Number(nowNs - h.lastStampNs) > (STALE_PERIODS * 1e9) / declared);
+      const last = h.lastArrivalNs ?? h.lastStampNs;
+      const stale = declared > 0 && (last === undefined || Number(nowNs - last) > (STALE_PERIODS * 1e9) / declared);
       const before = this.lastReport.get(h.topic) ?? { dropped: 0, decodeErrors: 0 };
       const newDrops = h.dropped - before.dropped;
       const newErrors = h.decodeErrors - before.decodeErrors;

@@ -54,6 +54,12 @@ export const ZeroMqBusOptionsSchema = z
     losslessLingerMs: z.number().int().min(0).default(2000),
     /** Deliver this bus's own publishes to its own topic() observers, synchronously, like InProcessBus. */
     loopback: z.boolean().default(true),
+    /**
+     * Times each message's arrival with this clock (ns), so `health.report(nowNs)` given the same
+     * clock calls a topic stale when nothing arrived lately, whatever its stamps (a replayed capture
+     * keeps its recorded ones). Omitted: staleness by stamp, the same in simulation and replay.
+     */
+    arrivalClock: z.custom<() => bigint>((v) => typeof v === "function", "a function returning ns").optional(),
   })
   .strict();
 export type ZeroMqBusOptions = z.input<typeof ZeroMqBusOptionsSchema>;
@@ -373,6 +379,7 @@ export class ZeroMqBus implements Bus {
         throw err;
       }
       counter.observe(header.seq, header.stampNs);
+      if (this.options.arrivalClock) this.health.arrived(topic, this.options.arrivalClock());
       this.emit({ topic: topic as TopicName, stampNs: header.stampNs, seq: header.seq, message });
     } catch (err) {
       this.health.recordDecodeError(topic, err instanceof Error ? err.message : String(err));

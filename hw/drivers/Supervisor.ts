@@ -18,6 +18,7 @@ import {
 } from "../../bus/gen/curb/diagnostics_pb.ts";
 import { wallClockNs } from "./clock.ts";
 import { type DriverConfig, driverEndpoints, type VehicleConfig } from "./config.ts";
+import { driveSummary } from "./driveSummary.ts";
 import { driverProcessName } from "./run.ts";
 import { SENSOR_OUTPUTS } from "./sensorTopics.ts";
 
@@ -60,6 +61,8 @@ export class Supervisor {
   private stopping = false;
   private recorderReady: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lastLineLevel: DiagnosticStatus_Level | undefined;
+  private lastLineAtMs = 0;
   private readonly log: (m: string) => void;
 
   constructor(
@@ -108,6 +111,7 @@ export class Supervisor {
       connect: this.vehicle.drivers.map((d) => driverEndpoints(this.vehicle.busDir, driverProcessName(d))),
       subscribe: ["/diagnostics", ...this.sensorTopics()],
       losslessLingerMs: 500,
+      arrivalClock: wallClockNs, // status() reports on the wall clock; replayed inputs keep their recorded stamps
     });
     this.bus.topic("/diagnostics").subscribe((e) => {
       const p = this.drivers.find((d) => e.message.name === d.key);
@@ -194,7 +198,10 @@ export class Supervisor {
         for (const v of p.status.values) if (["inputs", "dropped", "decode_errors"].includes(v.key)) kv(`${p.key}:${v.key}`, v.value);
         for (const t of p.status.topics) kv(`${p.key}:rate_hz:${t.topic}`, t.rateHz.toFixed(2));
         kv(`${p.key}:latency_ms`, p.status.latencyMs.toFixed(3));
-        if (p.status.level > level && p.status.level !== DiagnosticStatus_Level.STALE) level = p.status.level;
+        if (p.status.level !== DiagnosticStatus_Level.STALE && p.status.level !== DiagnosticStatus_Level.OK) {
+          if (p.status.level > level) level = p.status.level;
+          notes.push(`${p.key}: ${p.status.message}`); // the drive's level says there is a problem; this says which
+        }
       }
       if (p.state === "backoff") {
         level = DiagnosticStatus_Level.ERROR; // also over STALE: its topics are silent because it is down
@@ -209,7 +216,22 @@ export class Supervisor {
     const nowNs = wallClockNs();
     const s = this.status(nowNs);
     this.bus.publish("/diagnostics", s, nowNs);
+    this.printStatusLine(s);
     return s;
+  }
+
+  /** The status as one line on the log: when the level changes, and every statusLinePeriodMs. */
+  private printStatusLine(s: DiagnosticStatus): void {
+    const now = Date.now();
+    const period = this.vehicle.statusLinePeriodMs;
+    if (s.level === this.lastLineLevel && (period === 0 || now - this.lastLineAtMs < period)) return;
+    this.lastLineLevel = s.level;
+    this.lastLineAtMs = now;
+    const processes = [
+      ...this.vehicle.drivers.map((d) => ({ key: `${d.kind}/${d.name}`, topics: this.sensorTopics().filter((t) => t.startsWith(`/sensors/${sensorKind(d)}/${d.name}/`)) })),
+      ...(this.recorder ? [{ key: "recorder", topics: [] }] : []),
+    ];
+    this.log(`status ${driveSummary(s, processes)}`);
   }
 
   /** Drivers get SIGTERM (SIGKILL after stopTimeoutMs), then the recorder; then the bus closes. */

@@ -185,6 +185,8 @@ export const VehicleConfigSchema = z
     /** MCAP log written by a recorder process; omit to run without one. */
     record: z.string().optional(),
     diagnosticsPeriodMs: z.number().int().positive().default(1000),
+    /** How often `curb drive` prints its one-line status on stderr, ms; a change of level prints at once. 0: only changes. */
+    statusLinePeriodMs: z.number().int().nonnegative().default(30_000),
     restart: z
       .object({
         /** Above 0: from 0 the backoff stays 0 and a driver that keeps failing restarts in a tight loop. */

@@ -73,6 +73,22 @@ describe("BusHealth", () => {
     expect(s.values.find((v) => v.key === "transport_dropped:/perception/tracks")?.value).toBe("1");
   });
 
+  it("with timed arrivals, calls a topic stale when nothing arrived lately, whatever its stamps", () => {
+    const h = new BusHealth("drive");
+    const recorded = 1_415_644_617_000_000_000n; // a 2014 candump replayed today keeps its stamps
+    const now = 1_796_304_163_000_000_000n;
+    for (let i = 0; i < 20; i++) {
+      h.observe("radar", "/sensors/radar/front_radar/objects", i, recorded + BigInt(i) * 72n * MS);
+      h.arrived("/sensors/radar/front_radar/objects", now + BigInt(i) * 72n * MS);
+    }
+    const arriving = h.report(now + 20n * 72n * MS).topics.find((t) => t.topic === "/sensors/radar/front_radar/objects")!;
+    expect(arriving.stale).toBe(false); // by stamp it would be 12 years stale
+    expect(arriving.rateHz).toBeCloseTo(1000 / 72, 6); // the rate still comes from the stamps
+    const silent = h.report(now + 20n * 72n * MS + 5_000n * MS); // 5 s without an arrival: far beyond 10 periods of 13.9 Hz
+    expect(silent.level).toBe(DiagnosticStatus_Level.STALE);
+    expect(silent.message).toContain("/sensors/radar/front_radar/objects stale");
+  });
+
   it("raises the level on what changed since the previous report", () => {
     const h = new BusHealth("n");
     h.observe("a", "/control/command", 0, 0n);

@@ -114,6 +114,9 @@ describe("curb drive", () => {
       sup.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
+    // The status line: OK with every sensor's rate. The radar replays a 2014 candump with its recorded
+    // stamps, so only arrival times can tell it is not stale.
+    expect(lines.join("\n")).toMatch(/^\[drive\] status OK · velodyne\/top running \(packets \d+\.\d Hz, points \d+\.\d Hz\) · radar\/front_radar running \(objects 1[34]\.\d Hz\) · camera\/front_camera running \(/m);
 
     const reader = await LogReader.open(log);
     const points: number[] = [];
