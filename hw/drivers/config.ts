@@ -77,6 +77,12 @@ export const VelodyneConfigSchema = z
               multicastInterface: z.string().optional(),
               /** Only accept datagrams from this sensor address. */
               sensorAddress: z.string().optional(),
+              /**
+               * Let another program bind the same ports (SO_REUSEADDR), to read a broadcast sensor
+               * twice; always on with multicastGroup. Off, a second driver on the port is refused:
+               * for a unicast stream only one of the two would get the packets.
+               */
+              sharePorts: z.boolean().default(false),
             })
             .strict(),
         })

@@ -27,8 +27,14 @@ export async function startUdp(driver: VelodyneDriver, cfg: UdpInput): Promise<S
   const done = new Promise<void>((r) => (finish = r));
   const open = (port: number, onMessage: (b: Uint8Array, host: bigint) => void): Promise<Socket> =>
     new Promise((resolve, reject) => {
-      const s = createSocket({ type: "udp4", reuseAddr: true });
-      s.once("error", reject);
+      const s = createSocket({ type: "udp4", reuseAddr: cfg.sharePorts || cfg.multicastGroup !== undefined });
+      s.once("error", (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === "EADDRINUSE"
+            ? new Error(`UDP port ${port} on ${cfg.address} is in use (another driver for this sensor?); stop it, or set input.udp.sharePorts to read a broadcast sensor twice`)
+            : e,
+        ),
+      );
       s.on("message", (msg, rinfo) => {
         if (cfg.sensorAddress !== undefined && rinfo.address !== cfg.sensorAddress) return;
         onMessage(msg, wallClockNs());

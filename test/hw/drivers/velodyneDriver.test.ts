@@ -177,6 +177,22 @@ describe("Velodyne driver", () => {
     expect(Math.abs(Number(s - BigInt(Date.now()) * 1_000_000n))).toBeLessThan(5e9); // host-anchored, now-ish
   });
 
+  it("refuses a UDP port another driver holds, unless both share it", async () => {
+    const udp = (dataPort: number, sharePorts: boolean) => {
+      const config = velodyneConfig({ input: { udp: { address: "127.0.0.1", dataPort, positionPort: 0, sharePorts } } });
+      return startUdp(new VelodyneDriver(config, calibration("velodyne/calibration/VLP16db.yaml"), new FakeBus()), (config.input as { udp: Parameters<typeof startUdp>[1] }).udp);
+    };
+    const first = await udp(0, false);
+    const port = first.ports.data;
+    // Before, both bound (SO_REUSEADDR) and the unicast packets went to only one of them, silently.
+    await expect(udp(port, false)).rejects.toThrow(`UDP port ${port} on 127.0.0.1 is in use (another driver for this sensor?)`);
+    await first.stop();
+    const shared = [await udp(0, true)];
+    shared.push(await udp(shared[0].ports.data, true)); // a broadcast sensor read twice
+    expect(shared[1].ports.data).toBe(shared[0].ports.data);
+    for (const s of shared) await s.stop();
+  });
+
   it("joins a multicast group when configured", async (ctx) => {
     const config = velodyneConfig({ input: { udp: { address: "0.0.0.0", dataPort: 0, positionPort: 0, multicastGroup: "239.255.76.67", multicastInterface: "127.0.0.1" } } });
     const driver = new VelodyneDriver(config, calibration("velodyne/calibration/VLP16db.yaml"), new FakeBus());
