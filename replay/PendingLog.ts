@@ -48,20 +48,26 @@ export class PendingLog {
 
   /** Throws unless `path` can be a log file: not a folder, not being written by a live process, its folder made and writable. */
   static check(path: string): void {
+    PendingLog.#check(path);
+  }
+
+  /** `check`, giving the hidden files earlier writers (all dead, then) left beside `path`. */
+  static #check(path: string): { file: string; pid: number }[] {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw new Error(`cannot write the log to ${path}: it is a folder; give a file name such as ${join(path, "run.mcap")}`);
     }
-    const live = writersOf(path).find((w) => processAlive(w.pid));
+    const writers = writersOf(path);
+    const live = writers.find((w) => processAlive(w.pid));
     if (live) throw new Error(`cannot write the log to ${path}: process ${live.pid} is writing it (${basename(live.file)}); stop that run or give this one another name`);
     makeOutputFolder(dirname(path), "the log");
+    return writers;
   }
 
   /** Checks `path` (see `check`), clears what killed writers left, then starts writing beside it. */
   static async open(path: string, options: McapRecorderOptions = {}): Promise<PendingLog> {
-    PendingLog.check(path);
     // A killed run's hidden file is either a second name of the log it kept, or a log never kept
     // (it died before its first message or before its driver started): nothing to keep either way.
-    for (const w of writersOf(path)) rmSync(w.file, { force: true });
+    for (const w of PendingLog.#check(path)) rmSync(w.file, { force: true });
     const hiddenPath = join(dirname(path), `${hiddenPrefix(path)}${process.pid}`);
     return new PendingLog(path, hiddenPath, await McapRecorder.open(hiddenPath, options));
   }
@@ -71,14 +77,13 @@ export class PendingLog {
     if (this.#kept) return;
     // A second link, renamed over the earlier file (atomic); the hidden name stays until close.
     const link = `${this.#hiddenPath}.keep`;
+    let linked = true;
     try {
       linkSync(this.#hiddenPath, link);
     } catch {
-      renameSync(this.#hiddenPath, this.path); // no hard links here (FAT, some network shares): no marker then
-      this.#kept = true;
-      return;
+      linked = false; // no hard links here (FAT, some network shares): the hidden name goes, no marker then
     }
-    renameSync(link, this.path);
+    renameSync(linked ? link : this.#hiddenPath, this.path);
     this.#kept = true;
   }
 

@@ -54,6 +54,11 @@ function sensorKind(d: DriverConfig): keyof typeof SENSOR_OUTPUTS {
   return d.kind === "velodyne" ? "lidar" : d.kind;
 }
 
+/** A driver's output topics that the topic table declares. */
+function driverTopics(d: DriverConfig): TopicName[] {
+  return SENSOR_OUTPUTS[sensorKind(d)].map((w) => `/sensors/${sensorKind(d)}/${d.name}/${w}` as TopicName).filter((t) => t in TOPICS);
+}
+
 export class Supervisor {
   readonly drivers: SupervisedProcess[];
   readonly recorder: SupervisedProcess | undefined;
@@ -86,7 +91,8 @@ export class Supervisor {
     this.drivers = vehicle.drivers.map((d) =>
       proc(`${d.kind}/${d.name}`, ["driver", d.kind, "--config", configFile, "--name", d.name, "--bus-dir", vehicle.busDir]),
     );
-    this.recorder = vehicle.record ? proc("recorder", ["record", "--config", configFile, "--out", vehicle.record, "--bus-dir", vehicle.busDir]) : undefined;
+    // Its --out is added per start (recorderLog).
+    this.recorder = vehicle.record ? proc("recorder", ["record", "--config", configFile, "--bus-dir", vehicle.busDir]) : undefined;
   }
 
   /** The log the recorder's `start`-th run writes: `record` first, then drive-2.mcap, drive-3.mcap … */
@@ -100,7 +106,7 @@ export class Supervisor {
 
   /** Topics the supervisor watches: every driver's outputs (rates, drops, staleness via bus health). */
   sensorTopics(): TopicName[] {
-    return this.vehicle.drivers.flatMap((d) => SENSOR_OUTPUTS[sensorKind(d)].map((w) => `/sensors/${sensorKind(d)}/${d.name}/${w}` as TopicName)).filter((t) => t in TOPICS);
+    return this.vehicle.drivers.flatMap((d) => driverTopics(d));
   }
 
   async start(): Promise<void> {
@@ -140,7 +146,7 @@ export class Supervisor {
     let args = p.args;
     if (p === this.recorder) {
       const out = this.recorderLog(p.starts)!;
-      args = args.map((a, i) => (args[i - 1] === "--out" ? out : a));
+      args = [...args, "--out", out];
       if (p.starts > 1) this.log(`recorder restarted: the log goes on in ${out} (${this.recorderLog(p.starts - 1)} holds what came before)`);
     }
     const child = spawn(process.execPath, [CURB, ...args], { stdio: ["ignore", "inherit", "pipe"], detached: true, env: { ...process.env, CURB_SUPERVISED: "1" } });
@@ -228,7 +234,7 @@ export class Supervisor {
     this.lastLineLevel = s.level;
     this.lastLineAtMs = now;
     const processes = [
-      ...this.vehicle.drivers.map((d) => ({ key: `${d.kind}/${d.name}`, topics: this.sensorTopics().filter((t) => t.startsWith(`/sensors/${sensorKind(d)}/${d.name}/`)) })),
+      ...this.vehicle.drivers.map((d, i) => ({ key: this.drivers[i].key, topics: driverTopics(d) })),
       ...(this.recorder ? [{ key: "recorder", topics: [] }] : []),
     ];
     this.log(`status ${driveSummary(s, processes)}`);
