@@ -8,6 +8,7 @@ import type { DiagnosticStatus } from "./gen/curb/diagnostics_pb.ts";
 import { type MessageOf, TOPIC_NAMES, type TopicName, topicSpec } from "./topics.ts";
 import { decodeHeader, decodeTopicFrame, encodeHeader, encodePublisherId, WireFormatError } from "./wireFrame.ts";
 import { ipcEndpointInUse } from "./ipcEndpointOwner.ts";
+import { LockHeldError, ProcessLock } from "./processLock.ts";
 
 /**
  * Where a publisher binds (and its subscribers connect): one ZeroMQ endpoint per delivery class.
@@ -122,6 +123,8 @@ export class ZeroMqBus implements Bus {
   private readonly wanted = new Set<string>();
 
   private latestPub: XPublisher | undefined;
+  /** One per ipc endpoint bound (`<socket file>.lock`), held until close. */
+  private readonly endpointLocks: ProcessLock[] = [];
   private losslessPub: XPublisher | undefined;
   private readonly latestSub: Subscriber;
   private readonly losslessSub: Subscriber;
@@ -158,11 +161,23 @@ export class ZeroMqBus implements Bus {
     const { bind, connect, subscribe } = this.options;
     if (bind) {
       for (const endpoint of [bind.latest, bind.lossless]) {
-        if (endpoint.startsWith("ipc://") && (await ipcEndpointInUse(endpoint.slice("ipc://".length)))) {
+        if (!endpoint.startsWith("ipc://")) continue;
+        const path = endpoint.slice("ipc://".length);
+        const refuse = (by: string) => {
+          this.releaseEndpoints();
           this.latestSub.close();
           this.losslessSub.close();
-          throw new Error(`ZeroMqBus "${this.options.name}": another process is bound to ${endpoint} (a second run on the same bus folder?): stop it or give this run another folder`);
+          return new Error(`ZeroMqBus "${this.options.name}": another process${by} is bound to ${endpoint} (a second run on the same bus folder?): stop it or give this run another folder`);
+        };
+        // The lock decides between curb processes, even two started in the same instant; the
+        // connect catches anything else listening there.
+        try {
+          this.endpointLocks.push(ProcessLock.acquire(`${path}.lock`));
+        } catch (e) {
+          if (e instanceof LockHeldError) throw refuse(Number.isNaN(e.holder.pid) ? "" : ` (pid ${e.holder.pid})`);
+          throw e;
         }
+        if (await ipcEndpointInUse(path)) throw refuse("");
       }
       // sendTimeout 0: zeromq.js always takes its synchronous send path (otherwise it defers every
       // few hundred sends to let the event loop breathe, and a send during the deferral is EBUSY).
@@ -178,6 +193,7 @@ export class ZeroMqBus implements Bus {
         this.losslessPub.close();
         this.latestSub.close();
         this.losslessSub.close();
+        this.releaseEndpoints();
         throw new Error(`ZeroMqBus "${this.options.name}": cannot bind ${bind.latest} / ${bind.lossless}: ${String(err)}`);
       }
       this.endpoints = { latest: this.latestPub.lastEndpoint ?? bind.latest, lossless: this.losslessPub.lastEndpoint ?? bind.lossless };
@@ -279,8 +295,13 @@ export class ZeroMqBus implements Bus {
     this.latestSub.close();
     this.losslessSub.close();
     await Promise.allSettled(this.loops);
+    this.releaseEndpoints();
     for (const s of this.subjects.values()) s.complete();
     this.allSubject.complete();
+  }
+
+  private releaseEndpoints(): void {
+    for (const lock of this.endpointLocks.splice(0)) lock.release();
   }
 
   private topicFrame(topic: string): Uint8Array {

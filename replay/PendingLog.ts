@@ -1,98 +1,82 @@
 // A log that takes its name only once it is worth keeping. It is written beside its path under a
 // hidden name and given its name when kept, so a run refused before its first message (a missing
 // capture, a bad calibration, no bus) leaves an earlier log of that name untouched instead of
-// truncating it. The hidden name (with the writer's pid) stays until the log is closed: it tells a
-// second run that the log is being written, and a killed run's leftover from a live writer.
-import { linkSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+// truncating it. A lock beside it (`.<name>.lock`, held until close) makes it one writer per log:
+// a second run, even one started in the same instant, is refused instead of renaming its own file
+// over the first one's, which would go on into an unlinked file and be lost.
+import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { LockHeldError, ProcessLock } from "../bus/processLock.ts";
 import { McapRecorder, type McapRecorderOptions } from "./McapRecorder.ts";
 import { makeOutputFolder } from "./outputFolder.ts";
 
 const hiddenPrefix = (path: string) => `.${basename(path)}.partial-`;
+const lockPath = (path: string) => join(dirname(path), `.${basename(path)}.lock`);
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
-  }
-}
-
-/** The hidden files of earlier writers of `path`, by pid. */
-function writersOf(path: string): { file: string; pid: number }[] {
-  const prefix = hiddenPrefix(path);
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
-    .map((n) => ({ file: join(dirname(path), n), pid: Number(n.slice(prefix.length)) }))
-    .filter((w) => w.pid !== process.pid);
+function refusal(path: string, e: LockHeldError): Error {
+  return new Error(`cannot write the log to ${path}: process ${e.holder.pid} is writing it (${basename(e.path)}); stop that run or give this one another name`);
 }
 
 export class PendingLog {
   readonly path: string;
   readonly recorder: McapRecorder;
   readonly #hiddenPath: string;
+  readonly #lock: ProcessLock;
   #kept = false;
 
-  private constructor(path: string, hiddenPath: string, recorder: McapRecorder) {
+  private constructor(path: string, hiddenPath: string, lock: ProcessLock, recorder: McapRecorder) {
     this.path = path;
     this.#hiddenPath = hiddenPath;
+    this.#lock = lock;
     this.recorder = recorder;
   }
 
   /** Throws unless `path` can be a log file: not a folder, not being written by a live process, its folder made and writable. */
   static check(path: string): void {
-    PendingLog.#check(path);
-  }
-
-  /** `check`, giving the hidden files earlier writers (all dead, then) left beside `path`. */
-  static #check(path: string): { file: string; pid: number }[] {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw new Error(`cannot write the log to ${path}: it is a folder; give a file name such as ${join(path, "run.mcap")}`);
     }
-    const writers = writersOf(path);
-    const live = writers.find((w) => processAlive(w.pid));
-    if (live) throw new Error(`cannot write the log to ${path}: process ${live.pid} is writing it (${basename(live.file)}); stop that run or give this one another name`);
+    const holder = ProcessLock.holder(lockPath(path));
+    if (holder) throw refusal(path, new LockHeldError(lockPath(path), holder));
     makeOutputFolder(dirname(path), "the log");
-    return writers;
   }
 
-  /** Checks `path` (see `check`), clears what killed writers left, then starts writing beside it. */
+  /** Checks `path` (see `check`) and takes its lock, clears what killed writers left, then starts writing beside it. */
   static async open(path: string, options: McapRecorderOptions = {}): Promise<PendingLog> {
-    // A killed run's hidden file is either a second name of the log it kept, or a log never kept
-    // (it died before its first message or before its driver started): nothing to keep either way.
-    for (const w of PendingLog.#check(path)) rmSync(w.file, { force: true });
-    const hiddenPath = join(dirname(path), `${hiddenPrefix(path)}${process.pid}`);
-    return new PendingLog(path, hiddenPath, await McapRecorder.open(hiddenPath, options));
+    PendingLog.check(path);
+    let lock: ProcessLock;
+    try {
+      lock = ProcessLock.acquire(lockPath(path));
+    } catch (e) {
+      throw e instanceof LockHeldError ? refusal(path, e) : e;
+    }
+    try {
+      // With the lock held, any other hidden file is a killed run's log never kept (it died before
+      // its first message or before its driver started): nothing to keep.
+      const prefix = hiddenPrefix(path);
+      for (const n of readdirSync(dirname(path))) if (n.startsWith(prefix)) rmSync(join(dirname(path), n), { force: true });
+      const hiddenPath = join(dirname(path), `${prefix}${process.pid}`);
+      return new PendingLog(path, hiddenPath, lock, await McapRecorder.open(hiddenPath, options));
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
   }
 
   /** Gives the log its name now (the file stays open; later messages still go into it). */
   keep(): void {
     if (this.#kept) return;
-    // A second link, renamed over the earlier file (atomic); the hidden name stays until close.
-    const link = `${this.#hiddenPath}.keep`;
-    let linked = true;
-    try {
-      linkSync(this.#hiddenPath, link);
-    } catch {
-      linked = false; // no hard links here (FAT, some network shares): the hidden name goes, no marker then
-    }
-    renameSync(linked ? link : this.#hiddenPath, this.path);
+    renameSync(this.#hiddenPath, this.path); // atomic: the earlier log until here, this one from here
     this.#kept = true;
   }
 
-  /** Completes the file and drops its hidden name. `false`: never kept, nothing was written to `path`. */
+  /** Completes the file, drops its hidden name if never kept, and its lock. `false`: never kept, nothing was written to `path`. */
   async close(): Promise<boolean> {
     try {
       await this.recorder.close();
     } finally {
-      rmSync(this.#hiddenPath, { force: true });
+      if (!this.#kept) rmSync(this.#hiddenPath, { force: true });
+      this.#lock.release();
     }
     return this.#kept;
   }

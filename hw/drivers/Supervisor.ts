@@ -4,11 +4,13 @@
 // a clean stop on SIGINT/SIGTERM: drivers first (their last messages still reach the recorder),
 // then the recorder, which closes the MCAP file.
 import { type ChildProcess, spawn } from "node:child_process";
-import { extname } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
 import { toTimestamp, TOPICS, type TopicName, ZeroMqBus } from "../../bus/index.ts";
+import { ProcessLock } from "../../bus/processLock.ts";
 import { makeOutputFolder } from "../../replay/index.ts";
 import {
   type DiagnosticStatus,
@@ -17,7 +19,7 @@ import {
   KeyValueSchema,
 } from "../../bus/gen/curb/diagnostics_pb.ts";
 import { wallClockNs } from "./clock.ts";
-import { type DriverConfig, driverEndpoints, type VehicleConfig } from "./config.ts";
+import { ConfigError, type DriverConfig, driverEndpoints, type VehicleConfig } from "./config.ts";
 import { driveSummary } from "./driveSummary.ts";
 import { driverProcessName } from "./run.ts";
 import { SENSOR_OUTPUTS } from "./sensorTopics.ts";
@@ -65,6 +67,10 @@ export class Supervisor {
   bus: ZeroMqBus | undefined;
   private stopping = false;
   private recorderReady: (() => void) | undefined;
+  private recorderRefused: ((e: Error) => void) | undefined;
+  private recorderStarted = false;
+  /** The log of each recorder run, in order. */
+  private readonly recorderLogs: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastLineLevel: DiagnosticStatus_Level | undefined;
   private lastLineAtMs = 0;
@@ -91,17 +97,22 @@ export class Supervisor {
     this.drivers = vehicle.drivers.map((d) =>
       proc(`${d.kind}/${d.name}`, ["driver", d.kind, "--config", configFile, "--name", d.name, "--bus-dir", vehicle.busDir]),
     );
-    // Its --out is added per start (recorderLog).
+    // Its --out is added per start (nextRecorderLog).
     this.recorder = vehicle.record ? proc("recorder", ["record", "--config", configFile, "--bus-dir", vehicle.busDir]) : undefined;
   }
 
-  /** The log the recorder's `start`-th run writes: `record` first, then drive-2.mcap, drive-3.mcap … */
-  recorderLog(start: number): string | undefined {
-    const record = this.vehicle.record;
-    if (!record || start <= 1) return record;
-    // A new name per restart: the same one would replace the log of the drive so far.
+  /** The log the recorder's next run writes: `record` first, then the first free of drive-2.mcap, drive-3.mcap … */
+  private nextRecorderLog(): string {
+    const record = this.vehicle.record!;
+    if (this.recorderLogs.length === 0) return record;
+    // A new name per restart: the same one would replace the log of the drive so far, and one an
+    // earlier drive left (or another run writes) is not this drive's to replace.
     const ext = extname(record);
-    return `${record.slice(0, record.length - ext.length)}-${start}${ext}`;
+    const stem = record.slice(0, record.length - ext.length);
+    for (let n = this.recorderLogs.length + 1; ; n++) {
+      const out = `${stem}-${n}${ext}`;
+      if (!existsSync(out) && !ProcessLock.holder(join(dirname(out), `.${basename(out)}.lock`))) return out;
+    }
   }
 
   /** Topics the supervisor watches: every driver's outputs (rates, drops, staleness via bus health). */
@@ -126,12 +137,21 @@ export class Supervisor {
     if (this.recorder) {
       // The recorder is connected before the drivers publish (ZeroMQ's slow joiner would lose the
       // start): wait for its "recording to" line (at most 15 s), then give the connections 300 ms.
-      const ready = new Promise<void>((resolve) => {
+      const ready = new Promise<void>((resolve, reject) => {
         this.recorderReady = resolve;
-        setTimeout(resolve, 15_000).unref();
+        this.recorderRefused = reject;
+        setTimeout(() => {
+          this.recorderStarted = true; // slow, not refused: from here on it is restarted like any process
+          resolve();
+        }, 15_000).unref();
       });
       this.spawn(this.recorder);
-      await ready;
+      try {
+        await ready;
+      } catch (e) {
+        await this.stop();
+        throw e;
+      }
       await new Promise((r) => setTimeout(r, 300));
     }
     for (const d of this.drivers) this.spawn(d);
@@ -145,9 +165,10 @@ export class Supervisor {
     p.lastError = "";
     let args = p.args;
     if (p === this.recorder) {
-      const out = this.recorderLog(p.starts)!;
+      const out = this.nextRecorderLog();
       args = [...args, "--out", out];
-      if (p.starts > 1) this.log(`recorder restarted: the log goes on in ${out} (${this.recorderLog(p.starts - 1)} holds what came before)`);
+      if (this.recorderLogs.length > 0) this.log(`recorder restarted: the log goes on in ${out} (${this.recorderLogs.at(-1)} holds what came before)`);
+      this.recorderLogs.push(out);
     }
     const child = spawn(process.execPath, [CURB, ...args], { stdio: ["ignore", "inherit", "pipe"], detached: true, env: { ...process.env, CURB_SUPERVISED: "1" } });
     p.child = child;
@@ -158,7 +179,10 @@ export class Supervisor {
       process.stderr.write(`[${p.key}] ${line}\n`);
       // The CLI prints a failure as "curb: <message>"; other lines (warnings, the exit summary) are not errors.
       if (line.startsWith("curb: ")) p.lastError = line.slice("curb: ".length, 300);
-      if (p === this.recorder && line.startsWith("recording to ")) this.recorderReady?.();
+      if (p === this.recorder && line.startsWith("recording to ")) {
+        this.recorderStarted = true;
+        this.recorderReady?.();
+      }
     });
     p.exited = new Promise((resolve) => {
       child.on("exit", (code, signal) => {
@@ -167,6 +191,13 @@ export class Supervisor {
         resolve();
         if (this.stopping) {
           p.state = "stopped";
+          return;
+        }
+        if (p === this.recorder && !this.recorderStarted) {
+          // Its log was refused at the start (another run writes it, no room): the drive would
+          // run without the log it was asked for, so it stops instead of restarting into a new name.
+          p.state = "stopped";
+          this.recorderRefused?.(new ConfigError(`the drive's log cannot be written (recorder ${p.lastExit}): ${p.lastError || "see its output above"}`));
           return;
         }
         const ranMs = Date.now() - p.startedAtMs;
@@ -196,7 +227,7 @@ export class Supervisor {
       kv(`${p.key}:pid`, p.pid ?? "");
       kv(`${p.key}:restarts`, p.restarts);
       kv(`${p.key}:last_exit`, p.lastExit);
-      if (p === this.recorder) kv("recorder:log", this.recorderLog(p.starts) ?? "");
+      if (p === this.recorder) kv("recorder:log", this.recorderLogs.at(-1) ?? "");
       if (p.lastError) kv(`${p.key}:last_error`, p.lastError);
       if (p.status) {
         kv(`${p.key}:level`, DiagnosticStatus_Level[p.status.level]);

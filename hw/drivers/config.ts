@@ -229,7 +229,9 @@ export function readConfiguredFile(path: string, field: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new ConfigError(`${field}: cannot read ${path} (${(e as Error).message})`);
+    // The same words as curb drive's pre-check (driverFiles.ts), not Node's "EISDIR: illegal operation on a directory, read".
+    const why = (e as NodeJS.ErrnoException).code === "EISDIR" ? "a folder, not a file" : (e as Error).message;
+    throw new ConfigError(`${field}: cannot read ${path} (${why})`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -244,8 +244,10 @@ describe("ZeroMqBus", { timeout: 15_000 }, () => {
     buses.push(first);
     // libzmq alone would unlink first's socket file and bind: both would run, neither saying so.
     await expect(ZeroMqBus.open({ name: "second", bind: endpoints })).rejects.toThrow(
-      `ZeroMqBus "second": another process is bound to ${endpoints.latest} (a second run on the same bus folder?)`,
+      `ZeroMqBus "second": another process (pid ${process.pid}) is bound to ${endpoints.latest} (a second run on the same bus folder?)`,
     );
+    const lockFile = `${endpoints.lossless.slice("ipc://".length)}.lock`;
+    expect(readFileSync(lockFile, "utf8")).toMatch(new RegExp(`^${process.pid} `)); // the first's lock, not taken by the refused one
     const sub = await ZeroMqBus.open({ name: "sub", connect: [endpoints], subscribe: ["/control/command"] });
     buses.push(sub);
     await first.waitForSubscribers(["/control/command"], { timeoutMs: 5000 });
@@ -265,8 +267,18 @@ describe("ZeroMqBus", { timeout: 15_000 }, () => {
     expect(statSync(path).isSocket()).toBe(true);
     expect(await ipcEndpointInUse(path)).toBe(false);
     const next = await ZeroMqBus.open({ name: "next", bind: stale });
-    buses.push(next);
     expect(next.endpoints).toEqual(stale);
+    await next.close();
+    expect(existsSync(`${path}.lock`)).toBe(false); // released on close
+
+    // Another listener on the socket without a curb lock (a foreign program) is still refused.
+    const foreign = ipcEndpoints("foreign");
+    const fpath = foreign.latest.slice("ipc://".length);
+    const listener = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(fpath)}, () => console.log("listening"))`], { stdio: ["ignore", "pipe", "inherit"] });
+    children.push(listener);
+    await new Promise((resolve) => listener.stdout!.once("data", resolve));
+    await expect(ZeroMqBus.open({ name: "third", bind: foreign })).rejects.toThrow(`ZeroMqBus "third": another process is bound to ${foreign.latest}`);
+    expect(existsSync(`${fpath}.lock`)).toBe(false); // the refused bus leaves no lock behind
     expect(await ipcEndpointInUse(join(tmpdir(), `curb-bus-${process.pid}-absent`))).toBe(false);
   });
 

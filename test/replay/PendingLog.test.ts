@@ -29,7 +29,7 @@ describe("PendingLog", () => {
     const path = join(dir, "drive.mcap");
     writeFileSync(path, "an earlier drive");
     const log = await PendingLog.open(path);
-    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${process.pid}`, "drive.mcap"]);
+    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.lock`, `.drive.mcap.partial-${process.pid}`, "drive.mcap"]);
     expect(await log.close()).toBe(false);
     expect(readFileSync(path, "utf8")).toBe("an earlier drive");
     expect(readdirSync(dir)).toEqual(["drive.mcap"]);
@@ -57,23 +57,67 @@ describe("PendingLog", () => {
     const dir = mkdtempSync(join(tmpdir(), "curb-pending-"));
     const path = join(dir, "drive.mcap");
     const kept = await writerProcess(path, "keep");
-    // Without the check both would write: the second rename would take the name, the first run's log
+    // Without the lock both would write: the second rename would take the name, the first run's log
     // would go on into an unlinked file and be lost.
-    const refusal = `cannot write the log to ${path}: process ${kept.pid} is writing it (.drive.mcap.partial-${kept.pid}); stop that run or give this one another name`;
+    const refusal = `cannot write the log to ${path}: process ${kept.pid} is writing it (.drive.mcap.lock); stop that run or give this one another name`;
     expect(() => PendingLog.check(path)).toThrow(refusal);
     await expect(PendingLog.open(path)).rejects.toThrow(refusal);
-    expect(statSync(path).ino).toBe(statSync(join(dir, `.drive.mcap.partial-${kept.pid}`)).ino); // kept: one file, two names
+    expect(readdirSync(dir).sort()).toEqual([".drive.mcap.lock", "drive.mcap"]);
     await kept.kill();
-    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${kept.pid}`, "drive.mcap"]);
-    const pending = await writerProcess(path, "pending"); // clears the killed writer's second name
-    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${pending.pid}`, "drive.mcap"]);
+    expect(() => PendingLog.check(path)).not.toThrow(); // the killed writer's lock is stale
+    const pending = await writerProcess(path, "pending"); // takes over the stale lock
+    expect(readdirSync(dir).sort()).toEqual([".drive.mcap.lock", `.drive.mcap.partial-${pending.pid}`, "drive.mcap"]);
     await expect(PendingLog.open(path)).rejects.toThrow(`process ${pending.pid} is writing it`);
     await pending.kill();
     const before = readFileSync(path);
     const log = await PendingLog.open(path); // the never-kept leftover of a dead writer goes
-    expect(readdirSync(dir).sort()).toEqual([`.drive.mcap.partial-${process.pid}`, "drive.mcap"]);
+    expect(readdirSync(dir).sort()).toEqual([".drive.mcap.lock", `.drive.mcap.partial-${process.pid}`, "drive.mcap"]);
     expect(await log.close()).toBe(false);
     expect(readFileSync(path).equals(before)).toBe(true); // the killed run's kept log is left as it was
+    expect(readdirSync(dir)).toEqual(["drive.mcap"]);
+  });
+
+  it("refuses the second of two opens started together, which a look for writers before writing let through", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-pending-"));
+    const path = join(dir, "drive.mcap");
+    const [first, second] = await Promise.allSettled([PendingLog.open(path), PendingLog.open(path)]);
+    expect(first.status).toBe("fulfilled");
+    expect(second.status === "rejected" && String(second.reason)).toContain(`process ${process.pid} is writing it (.drive.mcap.lock)`);
+    if (first.status === "fulfilled") expect(await first.value.close()).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("lets one of several writers started in the same instant write the log, and refuses the others", { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-pending-"));
+    const path = join(dir, "drive.mcap");
+    // Every process is started and waits for "go" on stdin; the writer holds the log until all four
+    // have answered, so each rival tries while it is held.
+    const writers = [0, 1, 2, 3].map((i) => {
+      const child = spawn(process.execPath, ["--import", "tsx", HOLD_LOG, path, "keep", "go", `writer ${i}`], { stdio: ["pipe", "pipe", "pipe"] });
+      let out = "";
+      const ready = new Promise<void>((resolve) => child.stdout!.once("data", () => resolve())); // "ready"
+      const answered = ready.then(
+        () =>
+          new Promise<string>((resolve) => {
+            const done = () => resolve(out.trim());
+            child.stdout!.on("data", (d) => ((out += d), done()));
+            child.stderr!.on("data", (d) => ((out += d), done()));
+            child.once("exit", done);
+          }),
+      );
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      return { child, ready, answered, exited };
+    });
+    await Promise.all(writers.map((w) => w.ready));
+    for (const w of writers) w.child.stdin!.end("go\n");
+    const results = await Promise.all(writers.map((w) => w.answered));
+    for (const w of writers) w.child.kill("SIGTERM");
+    await Promise.all(writers.map((w) => w.exited));
+    expect(results.filter((r) => r === "writing"), results.join(" | ")).toHaveLength(1);
+    expect(results.filter((r) => /process \d+ is writing it/.test(r)), results.join(" | ")).toHaveLength(3);
+    const names: string[] = [];
+    for await (const e of readLog(path)) names.push((e.message as { name: string }).name);
+    expect(names).toHaveLength(1); // the winner's message, in a complete log
     expect(readdirSync(dir)).toEqual(["drive.mcap"]);
   });
 

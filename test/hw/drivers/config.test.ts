@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkDriverFiles } from "../../../hw/drivers/driverFiles.ts";
 import { DATA_DIR } from "../data.ts";
-import { backoffMs, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig, parseVehicleConfig } from "../../../hw/drivers/index.ts";
+import { backoffMs, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig, parseVehicleConfig, readConfiguredFile } from "../../../hw/drivers/index.ts";
 
 const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathname;
 
@@ -65,6 +65,8 @@ describe("checkDriverFiles (what curb drive reads before starting anything)", ()
     expect(() => checkDriverFiles(parseDriverConfig({ kind: "radar", name: "front_radar", input: { candump: { file: "." } } }, `${CONFIG_DIR}r.yaml`))).toThrow(
       `candump: cannot read ${CONFIG_DIR.replace(/\/$/, "")} (a folder, not a file)`,
     );
+    // A driver reading the same folder (readConfiguredFile, at start-up) says it in the same words.
+    expect(() => readConfiguredFile(CONFIG_DIR, "candump")).toThrow(`candump: cannot read ${CONFIG_DIR} (a folder, not a file)`);
     const lidar = { kind: "velodyne", name: "top", model: "VLP-16", calibration: new URL("velodyne/calibration/VLP16db.yaml", DATA_DIR).pathname };
     expect(() => checkDriverFiles(parseDriverConfig({ ...lidar, input: { pcap: { file: "nope.pcap" } } }, `${CONFIG_DIR}v.yaml`))).toThrow(`pcap: cannot read ${CONFIG_DIR}nope.pcap (ENOENT`);
   });

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import type { DiagnosticStatus } from "../../../bus/gen/curb/diagnostics_pb.ts";
 import { DiagnosticStatus_Level } from "../../../bus/gen/curb/diagnostics_pb.ts";
-import { diagnosticValue, parseVehicleConfig, Supervisor } from "../../../hw/drivers/index.ts";
+import { diagnosticValue, loadVehicleConfig, parseVehicleConfig, Supervisor } from "../../../hw/drivers/index.ts";
 import { LogReader, logInfo, readLog, recoverLog } from "../../../replay/index.ts";
 import { DATA_DIR } from "../data.ts";
 
@@ -97,8 +97,8 @@ describe("curb drive", () => {
       // endpoints) or the log (its rename would take the name; this run's log would be lost).
       const vehicleText = readFileSync(config, "utf8");
       for (const [name, text, refusal] of [
-        ["same-bus.yaml", vehicleText.replace(`record: ${log}`, `record: ${dir}/other.mcap`), `ZeroMqBus "drive": another process is bound to ipc://${dir}/bus/drive.latest (a second run on the same bus folder?): stop it or give this run another folder`],
-        ["same-log.yaml", vehicleText.replace(`busDir: ${dir}/bus`, `busDir: ${dir}/bus2`), `cannot write the log to ${log}: process ${recorderPid} is writing it (.drive.mcap.partial-${recorderPid}); stop that run or give this one another name`],
+        ["same-bus.yaml", vehicleText.replace(`record: ${log}`, `record: ${dir}/other.mcap`), `ZeroMqBus "drive": another process (pid ${sup.pid}) is bound to ipc://${dir}/bus/drive.latest (a second run on the same bus folder?): stop it or give this run another folder`],
+        ["same-log.yaml", vehicleText.replace(`busDir: ${dir}/bus`, `busDir: ${dir}/bus2`), `cannot write the log to ${log}: process ${recorderPid} is writing it (.drive.mcap.lock); stop that run or give this one another name`],
       ]) {
         writeFileSync(join(dir, name), text);
         const rival = spawn(process.execPath, [join(ROOT, "scripts/curb.mjs"), "drive", "--config", join(dir, name)], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
@@ -158,6 +158,7 @@ describe("curb drive, its recorder killed", () => {
     name: front_radar
     input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
 `);
+    writeFileSync(join(dir, "drive-2.mcap"), "an earlier drive's second log"); // not this drive's to replace
     const { sup, lines, waitFor, exited } = startDrive(config);
     try {
       const recorder = await waitFor(/\[drive\] started recorder pid=(\d+)/);
@@ -165,8 +166,8 @@ describe("curb drive, its recorder killed", () => {
       await new Promise((r) => setTimeout(r, 3000)); // ~40 radar cycles: more than one 16 KiB chunk
       process.kill(Number(recorder[1]), "SIGKILL");
       // Restarted under a new name: the same one would replace the log of the drive so far.
-      await waitFor(new RegExp(`recorder restarted: the log goes on in ${dir}/drive-2.mcap \\(${log} holds what came before\\)`));
-      await waitFor(new RegExp(`\\[recorder\\] recording to ${dir}/drive-2.mcap`));
+      await waitFor(new RegExp(`recorder restarted: the log goes on in ${dir}/drive-3.mcap \\(${log} holds what came before\\)`));
+      await waitFor(new RegExp(`\\[recorder\\] recording to ${dir}/drive-3.mcap`));
       await new Promise((r) => setTimeout(r, 1500));
     } finally {
       sup.kill("SIGTERM");
@@ -179,9 +180,35 @@ describe("curb drive, its recorder killed", () => {
     const cycles: bigint[] = [];
     for await (const e of readLog(join(dir, "recovered.mcap"))) if (e.topic === "/sensors/radar/front_radar/objects") cycles.push(e.stampNs);
     expect(cycles.every((t, i) => i === 0 || t > cycles[i - 1])).toBe(true);
-    const after = await logInfo(join(dir, "drive-2.mcap")); // the restarted recorder's log is complete
+    expect(readFileSync(join(dir, "drive-2.mcap"), "utf8")).toBe("an earlier drive's second log");
+    const after = await logInfo(join(dir, "drive-3.mcap")); // the restarted recorder's log is complete
     expect(after.channels.find((c) => c.topic === "/sensors/radar/front_radar/objects")?.messageCount).toBeGreaterThan(5n);
   }, 60_000);
+});
+
+describe("curb drive, its log taken after the check", () => {
+  it("stops with the recorder's refusal instead of driving without a log or restarting into another name", async () => {
+    // Another run taking the log between curb drive's check and its recorder's start (two drives
+    // started in the same instant): the recorder's lock is what refuses, and the drive must say so.
+    const { dir, config, log } = recordedVehicle("", `  - kind: radar
+    name: front_radar
+    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
+`);
+    const holder = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test/replay/fixtures/holdLog.ts"), log, "keep"], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await new Promise((resolve) => holder.stdout!.once("data", resolve));
+      const logged: string[] = [];
+      const sup = new Supervisor(loadVehicleConfig(config), config, { log: (m) => logged.push(m) });
+      await expect(sup.start()).rejects.toThrow(
+        `the drive's log cannot be written (recorder code 2): cannot write the log to ${log}: process ${holder.pid} is writing it (.drive.mcap.lock)`,
+      );
+      expect(logged.filter((m) => m.startsWith("started ")), logged.join("\n")).toEqual([expect.stringMatching(/^started recorder pid=/)]); // no driver started
+      expect(logged.some((m) => m.includes("restart"))).toBe(false);
+      expect(readdirSync(dir).filter((n) => n.startsWith("drive-"))).toEqual([]);
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  }, 30_000);
 });
 
 describe("curb drive, refusing", () => {

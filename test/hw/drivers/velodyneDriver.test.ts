@@ -135,7 +135,7 @@ describe("Velodyne driver", () => {
     const pcap = ["--pcap", PCAP_FILE, "--model", "VLP-16", "--calibration", VLP16DB];
     const cases: [string[], string][] = [
       [["velodyne", "--pcap", join(dir, "missing.pcap"), "--model", "VLP-16", "--calibration", VLP16DB], `pcap: cannot read ${join(dir, "missing.pcap")}`],
-      [["velodyne", "--pcap", dir, "--model", "VLP-16", "--calibration", VLP16DB], `pcap: cannot read ${dir} (EISDIR`],
+      [["velodyne", "--pcap", dir, "--model", "VLP-16", "--calibration", VLP16DB], `pcap: cannot read ${dir} (a folder, not a file)`],
       [["velodyne", "--pcap", PCAP_FILE, "--model", "HDL-32E", "--calibration", VLP16DB], "has 16 lasers, the HDL32E has 32"],
       [["velodyne", "--pcap", PCAP_FILE, "--model", "VLP-16", "--calibration", data("velodyne/calibration/32db.yaml")], "has 32 lasers, the VLP16 has 16"],
       [["velodyne", ...pcap, "--rate", "abc"], '--rate: a pace above 0 (1 = as recorded) or max, got "abc"'],
