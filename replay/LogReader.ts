@@ -4,6 +4,7 @@ import { MCAP_MAGIC, McapIndexedReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { decodeMessage, type Envelope, type TopicName, type TopicSpec, TOPICS } from "../bus/index.ts";
 import { MCAP_ENCODING } from "./McapRecorder.ts";
+import { logWriter } from "./PendingLog.ts";
 
 /** What is wrong with a log, for callers that branch on it; the message says it in words. */
 export type LogErrorKind =
@@ -11,6 +12,7 @@ export type LogErrorKind =
   | "unreadable" // the file exists but cannot be opened or read
   | "not-mcap" // does not start with the MCAP magic bytes (or is empty)
   | "truncated" // starts as MCAP but has no footer: writing stopped before close()
+  | "being-written" // no footer yet: a live process is writing it (its PendingLog lock is held)
   | "not-indexed" // valid MCAP without a summary section (not written by McapRecorder)
   | "corrupt" // CRC mismatch, bad offsets, unparsable records or payloads
   | "unsupported" // e.g. a chunk compression this reader has no decompressor for
@@ -312,6 +314,15 @@ async function checkFraming(path: string, handle: FileHandle): Promise<void> {
   const tail = Buffer.alloc(magicLength);
   const tailRead = size >= 2 * magicLength ? (await handle.read(tail, 0, magicLength, size - magicLength)).bytesRead : 0;
   if (tailRead < magicLength || !MCAP_MAGIC.every((byte, i) => tail[i] === byte)) {
+    // A recording still running has no footer either; "truncated" would send its user to recover a healthy log.
+    const writer = logWriter(path);
+    if (writer) {
+      throw new LogError(
+        "being-written",
+        path,
+        `${path} is being written by process ${writer.pid} (${size} bytes so far): its footer and index come when that run stops (\`curb log recover\` copies the chunks already on disk into a new log)`,
+      );
+    }
     throw new LogError(
       "truncated",
       path,

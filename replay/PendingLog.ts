@@ -6,12 +6,17 @@
 // over the first one's, which would go on into an unlinked file and be lost.
 import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { LockHeldError, ProcessLock } from "../bus/processLock.ts";
+import { LockHeldError, type LockHolder, ProcessLock } from "../bus/processLock.ts";
 import { McapRecorder, type McapRecorderOptions } from "./McapRecorder.ts";
 import { makeOutputFolder } from "./outputFolder.ts";
 
 const hiddenPrefix = (path: string) => `.${basename(path)}.partial-`;
 const lockPath = (path: string) => join(dirname(path), `.${basename(path)}.lock`);
+
+/** The live process writing the log at `path`, if any. */
+export function logWriter(path: string): LockHolder | undefined {
+  return ProcessLock.holder(lockPath(path));
+}
 
 function refusal(path: string, e: LockHeldError): Error {
   return new Error(`cannot write the log to ${path}: process ${e.holder.pid} is writing it (${basename(e.path)}); stop that run or give this one another name`);
@@ -36,7 +41,7 @@ export class PendingLog {
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       throw new Error(`cannot write the log to ${path}: it is a folder; give a file name such as ${join(path, "run.mcap")}`);
     }
-    const holder = ProcessLock.holder(lockPath(path));
+    const holder = logWriter(path);
     if (holder) throw refusal(path, new LockHeldError(lockPath(path), holder));
     makeOutputFolder(dirname(path), "the log");
   }

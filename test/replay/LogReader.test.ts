@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,6 +91,16 @@ describe("LogReader on bad input", () => {
     await expectLogError(LogReader.open(path), "truncated", /truncated/);
     await recorder.close();
     expect((await collect(path)).length).toBe(1);
+  });
+
+  it("a log a live run is writing (PendingLog, the recorders' way): being written, not truncated; truncated once that run is killed", { timeout: 20_000 }, async () => {
+    const path = join(dir, "live.mcap");
+    const writer = spawn(process.execPath, ["--import", "tsx", new URL("./fixtures/holdLog.ts", import.meta.url).pathname, path, "keep"], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise((resolve) => writer.stdout!.once("data", resolve));
+    await expectLogError(LogReader.open(path), "being-written", new RegExp(`is being written by process ${writer.pid} \\(\\d+ bytes so far\\): its footer and index come when that run stops`));
+    await expectLogError(logInfo(path), "being-written", /is being written/);
+    await new Promise((resolve) => (writer.once("exit", resolve), writer.kill("SIGKILL")));
+    await expectLogError(LogReader.open(path), "truncated", /truncated MCAP file/); // its lock is stale now
   });
 
   it("a damaged summary: corrupt (summary CRC)", async () => {
