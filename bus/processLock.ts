@@ -35,7 +35,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Whether the holder still runs. One on another host cannot be looked at: taken as live. */
-export function holderAlive(h: LockHolder): boolean {
+function holderAlive(h: LockHolder): boolean {
   if (h.host !== hostname()) return true;
   if (!processAlive(h.pid)) return false;
   const now = startTimeOf(h.pid);
@@ -82,8 +82,9 @@ export class LockHeldError extends Error {
 
 /** Creates `path` naming this process; false if it is there already. */
 function create(path: string): boolean {
+  const mine = line(me());
   const filled = `${path}.${process.pid}.tmp`;
-  writeFileSync(filled, line(me()));
+  writeFileSync(filled, mine);
   try {
     linkSync(filled, path);
     return true;
@@ -91,7 +92,7 @@ function create(path: string): boolean {
     if (errno(e) === "EEXIST") return false;
     // No hard links here (FAT, some network shares): an exclusive create, visible half-written for an instant.
     try {
-      writeFileSync(path, line(me()), { flag: "wx" });
+      writeFileSync(path, mine, { flag: "wx" });
       return true;
     } catch (e2) {
       if (errno(e2) === "EEXIST") return false;

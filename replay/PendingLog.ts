@@ -18,8 +18,8 @@ export function logWriter(path: string): LockHolder | undefined {
   return ProcessLock.holder(lockPath(path));
 }
 
-function refusal(path: string, e: LockHeldError): Error {
-  return new Error(`cannot write the log to ${path}: process ${e.holder.pid} is writing it (${basename(e.path)}); stop that run or give this one another name`);
+function refusal(path: string, holder: LockHolder): Error {
+  return new Error(`cannot write the log to ${path}: process ${holder.pid} is writing it (${basename(lockPath(path))}); stop that run or give this one another name`);
 }
 
 export class PendingLog {
@@ -42,7 +42,7 @@ export class PendingLog {
       throw new Error(`cannot write the log to ${path}: it is a folder; give a file name such as ${join(path, "run.mcap")}`);
     }
     const holder = logWriter(path);
-    if (holder) throw refusal(path, new LockHeldError(lockPath(path), holder));
+    if (holder) throw refusal(path, holder);
     makeOutputFolder(dirname(path), "the log");
   }
 
@@ -53,7 +53,7 @@ export class PendingLog {
     try {
       lock = ProcessLock.acquire(lockPath(path));
     } catch (e) {
-      throw e instanceof LockHeldError ? refusal(path, e) : e;
+      throw e instanceof LockHeldError ? refusal(path, e.holder) : e;
     }
     try {
       // With the lock held, any other hidden file is a killed run's log never kept (it died before

@@ -25,5 +25,5 @@ export { comparablePayload, samePayload } from "./comparablePayload.ts";
 export { playLog, type PlayOptions, type PlayResult } from "./playLog.ts";
 export { overlayParams, recordedStackParams, rerunStack, type RerunOptions, STACK_INPUTS, STACK_OUTPUTS, STACK_PARAMS_METADATA_KEY, type RerunResult, type TopicDiff } from "./rerunStack.ts";
 export { makeOutputFolder } from "./outputFolder.ts";
-export { PendingLog } from "./PendingLog.ts";
+export { logWriter, PendingLog } from "./PendingLog.ts";
 export { recoverLog, type RecoveredLog, type RecoverOptions } from "./recoverLog.ts";

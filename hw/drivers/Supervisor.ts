@@ -5,13 +5,12 @@
 // then the recorder, which closes the MCAP file.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
 import { toTimestamp, TOPICS, type TopicName, ZeroMqBus } from "../../bus/index.ts";
-import { ProcessLock } from "../../bus/processLock.ts";
-import { makeOutputFolder } from "../../replay/index.ts";
+import { logWriter, makeOutputFolder } from "../../replay/index.ts";
 import {
   type DiagnosticStatus,
   DiagnosticStatus_Level,
@@ -66,9 +65,8 @@ export class Supervisor {
   readonly recorder: SupervisedProcess | undefined;
   bus: ZeroMqBus | undefined;
   private stopping = false;
-  private recorderReady: (() => void) | undefined;
-  private recorderRefused: ((e: Error) => void) | undefined;
-  private recorderStarted = false;
+  /** While the recorder's first run has not said "recording to": how to end start()'s wait. */
+  private recorderStarting: { ready: () => void; refused: (e: Error) => void } | undefined;
   /** The log of each recorder run, in order. */
   private readonly recorderLogs: string[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -111,7 +109,7 @@ export class Supervisor {
     const stem = record.slice(0, record.length - ext.length);
     for (let n = this.recorderLogs.length + 1; ; n++) {
       const out = `${stem}-${n}${ext}`;
-      if (!existsSync(out) && !ProcessLock.holder(join(dirname(out), `.${basename(out)}.lock`))) return out;
+      if (!existsSync(out) && !logWriter(out)) return out;
     }
   }
 
@@ -138,12 +136,9 @@ export class Supervisor {
       // The recorder is connected before the drivers publish (ZeroMQ's slow joiner would lose the
       // start): wait for its "recording to" line (at most 15 s), then give the connections 300 ms.
       const ready = new Promise<void>((resolve, reject) => {
-        this.recorderReady = resolve;
-        this.recorderRefused = reject;
-        setTimeout(() => {
-          this.recorderStarted = true; // slow, not refused: from here on it is restarted like any process
-          resolve();
-        }, 15_000).unref();
+        this.recorderStarting = { ready: resolve, refused: reject };
+        // Slow, not refused: from here on it is restarted like any process.
+        setTimeout(() => this.recorderStarted(), 15_000).unref();
       });
       this.spawn(this.recorder);
       try {
@@ -156,6 +151,11 @@ export class Supervisor {
     }
     for (const d of this.drivers) this.spawn(d);
     this.timer = setInterval(() => this.publishStatus(), this.vehicle.diagnosticsPeriodMs);
+  }
+
+  private recorderStarted(): void {
+    this.recorderStarting?.ready();
+    this.recorderStarting = undefined;
   }
 
   private spawn(p: SupervisedProcess): void {
@@ -179,10 +179,7 @@ export class Supervisor {
       process.stderr.write(`[${p.key}] ${line}\n`);
       // The CLI prints a failure as "curb: <message>"; other lines (warnings, the exit summary) are not errors.
       if (line.startsWith("curb: ")) p.lastError = line.slice("curb: ".length, 300);
-      if (p === this.recorder && line.startsWith("recording to ")) {
-        this.recorderStarted = true;
-        this.recorderReady?.();
-      }
+      if (p === this.recorder && line.startsWith("recording to ")) this.recorderStarted();
     });
     p.exited = new Promise((resolve) => {
       child.on("exit", (code, signal) => {
@@ -193,11 +190,12 @@ export class Supervisor {
           p.state = "stopped";
           return;
         }
-        if (p === this.recorder && !this.recorderStarted) {
+        if (p === this.recorder && this.recorderStarting) {
           // Its log was refused at the start (another run writes it, no room): the drive would
           // run without the log it was asked for, so it stops instead of restarting into a new name.
           p.state = "stopped";
-          this.recorderRefused?.(new ConfigError(`the drive's log cannot be written (recorder ${p.lastExit}): ${p.lastError || "see its output above"}`));
+          this.recorderStarting.refused(new ConfigError(`the drive's log cannot be written (recorder ${p.lastExit}): ${p.lastError || "see its output above"}`));
+          this.recorderStarting = undefined;
           return;
         }
         const ranMs = Date.now() - p.startedAtMs;

@@ -44,6 +44,12 @@ function startDrive(config: string) {
   return { sup, lines, waitFor, exited };
 }
 
+/** The YAML driver list of one radar replaying the ARS408 demo log in a loop. */
+const LOOPING_RADAR = `  - kind: radar
+    name: front_radar
+    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
+`;
+
 /** A vehicle file in a new folder, recording to drive.mcap there; `drivers` is the YAML list. */
 function recordedVehicle(extra: string, drivers: string) {
   const dir = mkdtempSync(join(tmpdir(), "curb-drive-"));
@@ -154,10 +160,7 @@ describe("curb drive", () => {
 
 describe("curb drive, its recorder killed", () => {
   it("restarts the recorder into a new log, leaving the cut one to curb log recover", async () => {
-    const { dir, config, log } = recordedVehicle("", `  - kind: radar
-    name: front_radar
-    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
-`);
+    const { dir, config, log } = recordedVehicle("", LOOPING_RADAR);
     writeFileSync(join(dir, "drive-2.mcap"), "an earlier drive's second log"); // not this drive's to replace
     const { sup, lines, waitFor, exited } = startDrive(config);
     try {
@@ -190,10 +193,7 @@ describe("curb drive, its log taken after the check", () => {
   it("stops with the recorder's refusal instead of driving without a log or restarting into another name", async () => {
     // Another run taking the log between curb drive's check and its recorder's start (two drives
     // started in the same instant): the recorder's lock is what refuses, and the drive must say so.
-    const { dir, config, log } = recordedVehicle("", `  - kind: radar
-    name: front_radar
-    input: { candump: { file: ${CONFIG_DIR}ars408-demo.log, rate: 1, loop: true } }
-`);
+    const { dir, config, log } = recordedVehicle("", LOOPING_RADAR);
     const holder = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test/replay/fixtures/holdLog.ts"), log, "keep"], { stdio: ["ignore", "pipe", "inherit"] });
     try {
       await new Promise((resolve) => holder.stdout!.once("data", resolve));
