@@ -3,6 +3,8 @@ import { open as openFile, type FileHandle } from "node:fs/promises";
 import { MCAP_MAGIC, McapIndexedReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { decodeMessage, type Envelope, type TopicName, type TopicSpec, TOPICS } from "../bus/index.ts";
+import { channelTimeRanges, type TimeRange } from "./channelTimeRanges.ts";
+import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs } from "./logGaps.ts";
 import { MCAP_ENCODING } from "./McapRecorder.ts";
 import { logWriter } from "./PendingLog.ts";
 
@@ -54,6 +56,12 @@ export interface LogChannelInfo {
   readonly messageCount: bigint;
   /** Why the topic table cannot decode this channel; undefined when it can. */
   readonly problem?: { readonly kind: "unknown-topic" | "schema-mismatch"; readonly message: string };
+  /**
+   * Log time of the channel's first and last message, ns: from `logInfo` (the message indexes), not
+   * `info()`. Undefined for a channel without messages.
+   */
+  readonly startNs?: bigint;
+  readonly endNs?: bigint;
 }
 
 /** Plain data (JSON-friendly apart from bigint): what `curb log info` prints. */
@@ -198,6 +206,16 @@ export class LogReader {
     };
   }
 
+  /** Each channel's first and last log time, ns, by channel id, from the message indexes (no chunk is decompressed). */
+  async channelTimeRanges(): Promise<Map<number, TimeRange>> {
+    return channelTimeRanges(this.mcap.chunkIndexes, async (offset, length) => {
+      const bytes = new Uint8Array(length);
+      const { bytesRead } = await this.#handle.read(bytes, 0, length, Number(offset));
+      if (bytesRead < length) throw new Error(`Read only ${bytesRead} bytes of a message index`);
+      return bytes;
+    });
+  }
+
   /** Decoded envelopes in log-time order. */
   async *messages(options: ReadMessagesOptions = {}): AsyncGenerator<Envelope, void, void> {
     const selected = options.topics ? new Set(options.topics) : undefined;
@@ -262,11 +280,15 @@ export async function* readLog(
   }
 }
 
-/** A log's summary (per-topic counts, schema names, time range) without reading its messages. */
+/** A log's summary (per-topic counts, schema names, time ranges) without reading all its messages. */
 export async function logInfo(path: string): Promise<LogInfo> {
   const reader = await LogReader.open(path);
   try {
-    return reader.info();
+    const info = reader.info();
+    const ranges = await reader.channelTimeRanges();
+    return { ...info, channels: info.channels.map((c) => ({ ...c, ...ranges.get(c.id) })) };
+  } catch (error) {
+    throw classify(path, error, "reading its message indexes");
   } finally {
     await reader.close();
   }
@@ -274,12 +296,20 @@ export async function logInfo(path: string): Promise<LogInfo> {
 
 /**
  * Reads and decodes every message of a log (chunk CRCs, protobuf) and returns how many: what the summary
- * alone cannot tell, since it is written at close from counts, not from the bytes on disk. Throws LogError.
+ * alone cannot tell, since it is written at close from counts, not from the bytes on disk. Also the
+ * silences longer than `maxGapS` (logGaps.ts). Throws LogError.
  */
-export async function checkLog(path: string): Promise<{ messages: number }> {
+export async function checkLog(path: string, maxGapS = DEFAULT_MAX_GAP_S): Promise<{ messages: number; gaps: LogGap[] }> {
+  const longestNs = maxGapNs(maxGapS);
   let messages = 0;
-  for await (const _ of readLog(path)) messages += 1;
-  return { messages };
+  let lastNs = 0n;
+  const gaps: LogGap[] = [];
+  for await (const e of readLog(path)) {
+    if (longestNs !== undefined && messages > 0 && e.stampNs - lastNs > longestNs) gaps.push({ fromNs: lastNs, toNs: e.stampNs });
+    lastNs = e.stampNs;
+    messages += 1;
+  }
+  return { messages, gaps };
 }
 
 function channelProblem(

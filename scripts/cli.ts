@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { LogGap } from "../replay/index.ts";
 
 function seedArg(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) throw new InvalidArgumentError("a seed is an integer in [0, 4294967295]");
@@ -102,8 +103,9 @@ program
   .option("--rerun", "re-run the stack on the log's recorded inputs and report which outputs differ (exit 1 if any)")
   .option("--config <file>", "with --rerun: stack parameters (YAML or JSON) to change on the recorded drive, laid over the ones it records")
   .option("--rate <r>", "multiple of real time, or 'max'", "1")
+  .option("--max-gap <s>", "a silence in the log longer than this (s of log time) is skipped, not waited out; 'none' waits every one", "10")
   .option("--bind <endpoints>", "ZeroMQ endpoints to publish on: LATEST,LOSSLESS", "tcp://127.0.0.1:5556,tcp://127.0.0.1:5557")
-  .action(async (log: string, opts: { rerun?: boolean; config?: string; rate: string; bind: string }) => {
+  .action(async (log: string, opts: { rerun?: boolean; config?: string; rate: string; maxGap: string; bind: string }) => {
     const { logInfo, rerunStack, playLog } = await import("../replay/index.ts");
     if (opts.config && !opts.rerun) throw new Error("--config applies to --rerun (the stack run again on the drive); a plain replay publishes the log as recorded");
     if (opts.rerun) {
@@ -116,6 +118,8 @@ program
     }
     const rate = opts.rate === "max" ? Infinity : Number(opts.rate);
     if (!(rate > 0)) throw new Error(`--rate must be a positive number or 'max', got ${opts.rate}`);
+    const maxGapS = opts.maxGap === "none" ? Infinity : Number(opts.maxGap);
+    if (!(maxGapS > 0)) throw new Error(`--max-gap must be a positive number of seconds or 'none', got ${opts.maxGap}`);
     const [latest, lossless] = opts.bind.split(",");
     if (!latest || !lossless) throw new Error("--bind takes two endpoints: LATEST,LOSSLESS");
     await logInfo(resolve(log)); // a log that cannot be read is refused before the ports are bound
@@ -125,7 +129,10 @@ program
     process.once("SIGINT", () => abort.abort());
     process.once("SIGTERM", () => abort.abort());
     try {
-      console.log(JSON.stringify(await playLog(resolve(log), bus, { rate, signal: abort.signal })));
+      const { GAP_CAUSE, logGapLine } = await import("../replay/index.ts");
+      const onGap = (gap: LogGap) => process.stderr.write(`curb replay: ${logGapLine(gap)}, played on without waiting: ${GAP_CAUSE}\n`);
+      const result = await playLog(resolve(log), bus, { rate, maxGapS, signal: abort.signal, onGap });
+      console.log(JSON.stringify({ ...result, gaps: result.gaps.length }));
     } finally {
       await bus.close(); // an open socket would keep the process, and the ports, alive after an error
     }
@@ -223,12 +230,13 @@ const logCommand = program.command("log").description("inspect or salvage a reco
 logCommand
   .command("info")
   .argument("<file>", "an MCAP log")
-  .description("per-topic message counts, time range and schemas, from the log's summary")
-  .option("--check", "also read and decode every message (chunk CRCs, protobuf): exit 2 at the first that is corrupt")
+  .description("per-topic message counts, time ranges and schemas, from the log's summary and index")
+  .option("--check", "also read and decode every message (chunk CRCs, protobuf): exit 2 at the first that is corrupt; list silences over 10 s")
   .action(async (file: string, opts: { check?: boolean }) => {
-    const { checkLog, logInfo } = await import("../replay/index.ts");
+    const { checkLog, GAP_CAUSE, logGapLine, logInfo } = await import("../replay/index.ts");
     const info = await logInfo(resolve(file));
     const checked = opts.check ? await checkLog(resolve(file)) : undefined;
+    for (const gap of checked?.gaps ?? []) process.stderr.write(`curb log info: ${logGapLine(gap)}: ${GAP_CAUSE}\n`);
     // Counts as numbers; nanosecond stamps beyond 2^53 as strings, exact.
     const json = (_k: string, v: unknown) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v);
     console.log(JSON.stringify({ ...info, ...(checked && { checked }) }, json, 2));

@@ -60,6 +60,20 @@ function driverTopics(d: DriverConfig): TopicName[] {
   return SENSOR_OUTPUTS[sensorKind(d)].map((w) => `/sensors/${sensorKind(d)}/${d.name}/${w}` as TopicName).filter((t) => t in TOPICS);
 }
 
+/**
+ * Drivers of a recorded drive whose replayed capture keeps its own stamps (`stamps: recorded`): the
+ * log then holds that capture's clock beside the host clock of the drive's status, and a replay of
+ * it plays one clock after the other.
+ */
+export function recordedClockNotes(vehicle: VehicleConfig): string[] {
+  if (!vehicle.record) return [];
+  return vehicle.drivers.flatMap((d) => {
+    const input = d.kind === "velodyne" && "pcap" in d.input ? ["pcap", d.input.pcap] as const : d.kind === "radar" && "candump" in d.input ? ["candump", d.input.candump] as const : undefined;
+    if (input?.[1].stamps !== "recorded") return [];
+    return [`${d.kind}/${d.name} replays its capture with the capture's own stamps (input.${input[0]}.stamps: recorded): the log will hold that clock beside the host clock of the drive's status`];
+  });
+}
+
 export class Supervisor {
   readonly drivers: SupervisedProcess[];
   readonly recorder: SupervisedProcess | undefined;
@@ -126,8 +140,9 @@ export class Supervisor {
       connect: this.vehicle.drivers.map((d) => driverEndpoints(this.vehicle.busDir, driverProcessName(d))),
       subscribe: ["/diagnostics", ...this.sensorTopics()],
       losslessLingerMs: 500,
-      arrivalClock: wallClockNs, // status() reports on the wall clock; replayed inputs keep their recorded stamps
+      arrivalClock: wallClockNs, // status() reports on the wall clock; a replay with `stamps: recorded` keeps its capture's
     });
+    for (const note of recordedClockNotes(this.vehicle)) this.log(note);
     this.bus.topic("/diagnostics").subscribe((e) => {
       const p = this.drivers.find((d) => e.message.name === d.key);
       if (p) p.status = e.message;

@@ -17,6 +17,16 @@ export const velodyneModelSchema = z
 /** Replay pace: 1 = as recorded, 2 = twice as fast, "max" = as fast as possible. */
 const rateSchema = z.union([z.literal("max"), z.number().positive()]).default(1);
 
+/**
+ * The times a replayed capture is stamped with. "recorded": the capture's own (a replay gives the
+ * same stamps every time). "now": moved so its first item is stamped with the host time the replay
+ * starts, keeping the capture's spacing, as a live sensor would be stamped (at rate 1). Unset: "now"
+ * in a vehicle (`curb drive`, whose status and other sensors are on the host clock, and one log
+ * should hold one clock), "recorded" for a driver on its own.
+ */
+const stampsSchema = z.enum(["recorded", "now"]).optional();
+export type ReplayStamps = z.output<typeof stampsSchema>;
+
 function sensorName(kind: SensorKind) {
   return z
     .string()
@@ -94,6 +104,7 @@ export const VelodyneConfigSchema = z
               file: z.string(),
               rate: rateSchema,
               loop: z.boolean().default(false),
+              stamps: stampsSchema,
               dataPort: z.number().int().default(2368),
               positionPort: z.number().int().default(8308),
             })
@@ -120,7 +131,7 @@ export const RadarConfigSchema = z
       z.object({ socketcan: z.object({ interface: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, "a network interface name") }).strict() }).strict(),
       z
         .object({
-          candump: z.object({ file: z.string(), rate: rateSchema, loop: z.boolean().default(false) }).strict(),
+          candump: z.object({ file: z.string(), rate: rateSchema, loop: z.boolean().default(false), stamps: stampsSchema }).strict(),
         })
         .strict(),
     ]),
@@ -237,8 +248,27 @@ export function readConfiguredFile(path: string, field: string): Buffer {
 
 /** "input.pcap.rate: Expected number" lines for each zod issue. */
 export function formatIssues(file: string, error: z.ZodError): string {
-  const lines = error.issues.map((i) => `  ${i.path.length > 0 ? i.path.join(".") : "(top level)"}: ${i.message}`);
-  return `${file}: invalid configuration\n${lines.join("\n")}`;
+  const lines = error.issues.flatMap((i) => issueLines(i, []));
+  return `${file}: invalid configuration\n${lines.map((l) => `  ${l}`).join("\n")}`;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * One line per issue. An input that is one of several shapes (`input: {udp} | {pcap}`) fails as a
+ * union: the branch whose key was given is the one meant, so its issues are the ones to name
+ * ("input.candump.stamps: …", not "input: Invalid input"); with no branch's key, the keys it takes.
+ */
+function issueLines(issue: Issue, prefix: PropertyKey[]): string[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const matched = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0 || (i.path.length === 1 && i.code === "invalid_type")));
+    if (matched.length === 1) return matched[0].flatMap((i) => issueLines(i, path));
+    const keys = issue.errors.flatMap((branch) => branch.filter((i) => i.path.length === 1 && i.code === "invalid_type").map((i) => String(i.path[0])));
+    const given = issue.errors[0].flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : []));
+    if (keys.length === issue.errors.length) return [`${path.join(".") || "(top level)"}: expected one of ${keys.join(", ")}${given.length > 0 ? ` (got ${given.join(", ")})` : ""}`];
+  }
+  return [`${path.length > 0 ? path.join(".") : "(top level)"}: ${issue.message}`];
 }
 
 function readYaml(file: string): unknown {
@@ -255,17 +285,21 @@ function readYaml(file: string): unknown {
   }
 }
 
-function resolvePaths<T extends DriverConfig>(cfg: T, base: string): T {
+/** Paths made absolute, and a replayed capture's unset `stamps` given the default of where it runs. */
+function resolvePaths<T extends DriverConfig>(cfg: T, base: string, stamps: "recorded" | "now"): T {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   switch (cfg.kind) {
     case "velodyne":
       return {
         ...cfg,
         calibration: abs(cfg.calibration),
-        input: "pcap" in cfg.input ? { pcap: { ...cfg.input.pcap, file: abs(cfg.input.pcap.file) } } : cfg.input,
+        input: "pcap" in cfg.input ? { pcap: { ...cfg.input.pcap, file: abs(cfg.input.pcap.file), stamps: cfg.input.pcap.stamps ?? stamps } } : cfg.input,
       };
     case "radar":
-      return { ...cfg, input: "candump" in cfg.input ? { candump: { ...cfg.input.candump, file: abs(cfg.input.candump.file) } } : cfg.input };
+      return {
+        ...cfg,
+        input: "candump" in cfg.input ? { candump: { ...cfg.input.candump, file: abs(cfg.input.candump.file), stamps: cfg.input.candump.stamps ?? stamps } } : cfg.input,
+      };
     case "camera": {
       const url = cfg.input.url;
       // A relative path to an existing-looking file (not a device, URL or lavfi graph) is relative to the config.
@@ -279,7 +313,7 @@ function resolvePaths<T extends DriverConfig>(cfg: T, base: string): T {
 export function parseDriverConfig(raw: unknown, file: string, base = dirname(file)): DriverConfig {
   const r = DriverConfigSchema.safeParse(raw);
   if (!r.success) throw new ConfigError(formatIssues(file, r.error));
-  return resolvePaths(r.data, base) as DriverConfig;
+  return resolvePaths(r.data, base, "recorded") as DriverConfig;
 }
 
 export function parseVehicleConfig(raw: unknown, file: string, base = dirname(file)): VehicleConfig {
@@ -290,7 +324,7 @@ export function parseVehicleConfig(raw: unknown, file: string, base = dirname(fi
     ...r.data,
     busDir: abs(r.data.busDir),
     record: r.data.record && abs(r.data.record),
-    drivers: r.data.drivers.map((d) => resolvePaths(d, base)),
+    drivers: r.data.drivers.map((d) => resolvePaths(d, base, "now")),
   };
 }
 

@@ -18,6 +18,6 @@ export { Rectifier } from "./camera/Rectifier.ts";
 export { loadOpenCv } from "./camera/opencv.ts";
 export { ffmpegArgs, startFfmpeg } from "./camera/FfmpegSource.ts";
 export { createDriver, driverProcessName, runDriver, type Driver, type RunDriverOptions } from "./run.ts";
-export { backoffMs, Supervisor, type SupervisedProcess } from "./Supervisor.ts";
+export { backoffMs, recordedClockNotes, Supervisor, type SupervisedProcess } from "./Supervisor.ts";
 export { runRecorder } from "./recordProcess.ts";
 export { driveCommand, driverCommand, recordCommand } from "./cli.ts";

@@ -1,5 +1,6 @@
 // Replays recorded items (pcap packets, candump frames) at their recorded pace, a multiple of it,
-// or as fast as possible, optionally looping with times shifted so they keep increasing.
+// or as fast as possible, optionally looping with times shifted so they keep increasing, and
+// optionally moved onto the host clock (the first item stamped when the replay starts).
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface ReplayOptions<T> {
@@ -9,7 +10,12 @@ export interface ReplayOptions<T> {
   /** 1 = recorded pace, 2 = twice as fast, "max" = no waiting. */
   readonly rate: number | "max";
   readonly loop: boolean;
-  /** Called per item with its (loop-shifted) time. Must not throw (drivers count their errors). */
+  /**
+   * Stamp the items from this time on (ns, the host clock when the replay starts) instead of their
+   * recorded times: item time − first item's time + startNs. The recorded spacing is kept.
+   */
+  readonly startNs?: bigint;
+  /** Called per item with its (loop-shifted, moved) time. Must not throw (drivers count their errors). */
   readonly handle: (item: T, stampNs: bigint) => void;
   /** Called before each repetition after the first. */
   readonly onLoop?: () => void;
@@ -28,6 +34,7 @@ export async function replayPaced<T>(o: ReplayOptions<T>): Promise<void> {
   // stamped at the same time as the last of this one.
   const period = last - first + (n > 1 ? (last - first) / BigInt(n - 1) : 1_000_000n);
   const batch = o.batch ?? 256;
+  const move = o.startNs === undefined ? 0n : o.startNs - first;
   const startWall = process.hrtime.bigint();
   for (let rep = 0n; ; rep++) {
     if (rep > 0n) o.onLoop?.();
@@ -44,7 +51,7 @@ export async function replayPaced<T>(o: ReplayOptions<T>): Promise<void> {
         if (waitMs > 1) await sleep(waitMs);
         if (o.signal?.aborted) return;
       }
-      o.handle(item, t);
+      o.handle(item, t + move);
     }
     if (!o.loop) return;
   }

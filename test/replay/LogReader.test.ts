@@ -6,7 +6,7 @@ import { McapWriter } from "@mcap/core";
 import { FileHandleWritable } from "@mcap/nodejs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage, type Envelope, fileDescriptorSet, msg } from "../../bus/index.ts";
-import { LogError, type LogErrorKind, LogReader, logInfo, McapRecorder, readLog } from "../../replay/index.ts";
+import { checkLog, LogError, type LogErrorKind, LogReader, logInfo, McapRecorder, readLog } from "../../replay/index.ts";
 import { syntheticDrive } from "./syntheticDrive.ts";
 
 let dir: string;
@@ -126,6 +126,13 @@ describe("LogReader on bad input", () => {
     const opened = await LogReader.open(path); // the summary is intact
     await opened.close();
     await expectLogError(collect(path), "corrupt", /corrupt MCAP file \(reading messages\): .*CRC/);
+    // The channels' time ranges come from the message indexes, outside the chunk: still all there.
+    expect((await logInfo(path)).channels).toEqual((await logInfo(good)).channels);
+    // A damaged message index is a corrupt log, said as such.
+    const cut = Buffer.from(goodBytes);
+    cut.writeBigUInt64LE(1n << 40n, Number([...chunk.messageIndexOffsets.values()][0]) + 1); // a record length past its block
+    await writeFile(path, cut);
+    await expectLogError(logInfo(path), "corrupt", /corrupt MCAP file \(reading its message indexes\): message index record at byte 0 runs past its block/);
   });
 
   it("a valid MCAP without an index: not indexed", async () => {
@@ -204,5 +211,35 @@ describe("LogReader on channels the topic table cannot decode", () => {
     } finally {
       await reader.close();
     }
+  });
+});
+
+describe("logInfo and checkLog on time", () => {
+  it("give each channel's first and last log time, and checkLog the silences over 10 s", async () => {
+    const info = await logInfo(good);
+    const drive = syntheticDrive(20);
+    for (const c of info.channels) {
+      const stamps = drive.filter((p) => p.topic === c.topic).map((p) => p.stampNs);
+      expect({ topic: c.topic, startNs: c.startNs, endNs: c.endNs }).toEqual({
+        topic: c.topic,
+        startNs: stamps.reduce((a, b) => (b < a ? b : a)),
+        endNs: stamps.reduce((a, b) => (b > a ? b : a)),
+      });
+    }
+    expect(await checkLog(good)).toEqual({ messages: drive.length, gaps: [] });
+
+    // The same drive again a year later in the same file (a capture's clock beside the host's).
+    const twoClocks = join(dir, "two-clocks.mcap");
+    const recorder = await McapRecorder.open(twoClocks, { chunkSize: 2048 });
+    const yearNs = 365n * 86_400n * 1_000_000_000n;
+    let seq = 0;
+    for (const shift of [0n, yearNs]) for (const p of drive) recorder.record({ ...p, stampNs: p.stampNs + shift, seq: seq++ } as Envelope);
+    await recorder.close();
+    const last = drive.reduce((a, p) => (p.stampNs > a ? p.stampNs : a), 0n);
+    const first = drive.reduce((a, p) => (p.stampNs < a ? p.stampNs : a), last);
+    expect(await checkLog(twoClocks)).toEqual({ messages: 2 * drive.length, gaps: [{ fromNs: last, toNs: first + yearNs }] });
+    expect((await checkLog(twoClocks, Infinity)).gaps).toEqual([]);
+    const map = (await logInfo(twoClocks)).channels.find((c) => c.topic === "/map")!;
+    expect(map.endNs! - map.startNs!).toBe(yearNs);
   });
 });

@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Envelope, InProcessBus, type msg } from "../../bus/index.ts";
-import { LogReader, McapRecorder, overlayParams, playLog, rerunStack, samePayload, STACK_PARAMS_METADATA_KEY } from "../../replay/index.ts";
+import { type LogGap, logGapLine, LogReader, McapRecorder, overlayParams, playLog, rerunStack, samePayload, STACK_PARAMS_METADATA_KEY } from "../../replay/index.ts";
 import { runClosedLoop } from "../../sim/index.ts";
 import { findScenario } from "../../sim/scenarios/index.ts";
+import { syntheticDrive, T0_NS } from "./syntheticDrive.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "curb-rerun-"));
 const log = join(dir, "run.mcap");
@@ -143,5 +144,55 @@ describe("playLog", () => {
     // Never faster than the log allows: the last message is due at simSeconds / rate.
     expect(result.wallSeconds).toBeGreaterThanOrEqual((result.simSeconds / 40) * 0.95);
     await expect(playLog(log, bus, { rate: 0 })).rejects.toThrow(/rate must be positive/);
+    await expect(playLog(log, bus, { maxGapS: 0 })).rejects.toThrow(/longest silence to wait out must be positive, got 0 s/);
+  });
+
+  /** A log of two 2-s stretches of the synthetic drive, the second `gapNs` after the first. */
+  async function twoStretches(name: string, gapNs: bigint): Promise<string> {
+    const path = join(dir, name);
+    const bus = new InProcessBus();
+    const recorder = await McapRecorder.open(path);
+    recorder.attach(bus);
+    for (const shift of [0n, 2_000_000_000n + gapNs]) for (const p of syntheticDrive(20)) bus.publish(p.topic, p.message as never, p.stampNs + shift);
+    await bus.close();
+    await recorder.close();
+    return path;
+  }
+
+  it("does not wait out a silence longer than maxGapS: a log holding two clocks plays in the time of its messages", async () => {
+    // A drive whose capture kept its recorded stamps holds two clocks; an hour apart here (the demo
+    // candump and the host were three years apart), which the replay used to sleep through.
+    const path = await twoStretches("two-clocks.mcap", 3600n * 1_000_000_000n);
+    const bus = new InProcessBus();
+    const seen: bigint[] = [];
+    bus.all().subscribe((e) => seen.push(e.stampNs));
+    const reported: LogGap[] = [];
+    const result = await playLog(path, bus, { rate: 4, onGap: (g) => reported.push(g) });
+    expect(result.published).toBe(seen.length);
+    expect(seen.every((t, i) => i === 0 || t >= seen[i - 1])).toBe(true);
+    expect(result.gaps).toEqual([{ fromNs: T0_NS + 1_900_000_000n, toNs: T0_NS + 2_000_000_000n + 3600n * 1_000_000_000n }]);
+    expect(reported).toEqual(result.gaps);
+    expect(logGapLine(result.gaps[0])).toBe(
+      "no message for 60.0 min of log time (2023-11-14T22:13:21.900Z → 2023-11-14T23:13:22.000Z)",
+    );
+    expect(result.simSeconds).toBeCloseTo(3.8, 6); // 1.9 s of messages in each stretch
+    expect(result.wallSeconds).toBeGreaterThanOrEqual(0.9 * (3.8 / 4));
+    expect(result.wallSeconds).toBeLessThan(5);
+  });
+
+  it("stops within a second of its signal, also while waiting out a long silence", async () => {
+    const path = await twoStretches("long-silence.mcap", 600n * 1_000_000_000n);
+    const bus = new InProcessBus();
+    const abort = new AbortController();
+    let published = 0;
+    const play = playLog(path, bus, { rate: 1, maxGapS: Infinity, signal: abort.signal, onProgress: (n) => (published = n) });
+    await new Promise((r) => setTimeout(r, 2500)); // the first stretch played; ten minutes of silence ahead
+    const stoppedAt = performance.now();
+    abort.abort();
+    const result = await play;
+    expect(performance.now() - stoppedAt).toBeLessThan(1000);
+    expect(result.gaps).toEqual([]); // waited, not skipped
+    expect(result.published).toBe(published);
+    expect(published).toBe(syntheticDrive(20).length);
   });
 });

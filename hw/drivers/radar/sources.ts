@@ -26,7 +26,7 @@ export function startRadarSource(driver: RadarDriver, input: RadarDriverConfig["
   return Promise.resolve(startCandumpFile(driver, input.candump));
 }
 
-/** Replays a candump log; receive time = the log's timestamps (shifted per loop). */
+/** Replays a candump log; receive time = the log's timestamps (shifted per loop), or with `stamps: now` moved onto the host clock. */
 export function startCandumpFile(driver: RadarDriver, cfg: CandumpInput): Source {
   const lines = readConfiguredFile(cfg.file, "candump").toString("utf8").split("\n").filter((l) => l.trim() !== "");
   let prev = 0n;
@@ -41,6 +41,7 @@ export function startCandumpFile(driver: RadarDriver, cfg: CandumpInput): Source
     stampOf: (i) => i.stampNs,
     rate: cfg.rate,
     loop: cfg.loop,
+    startNs: cfg.stamps === "now" ? wallClockNs() : undefined,
     signal: abort.signal,
     handle: (item, t) => {
       const r = parseCandumpLine(item.line);

@@ -72,7 +72,7 @@ export async function startUdp(driver: VelodyneDriver, cfg: UdpInput): Promise<S
   };
 }
 
-/** Replays a capture; receive time = the capture's timestamp (shifted per loop), so output is deterministic. */
+/** Replays a capture; receive time = the capture's timestamp (shifted per loop; deterministic), or with `stamps: now` moved onto the host clock. */
 export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
   const bytes = new Uint8Array(readConfiguredFile(cfg.file, "pcap"));
   const reader = PcapReader.open(bytes);
@@ -91,6 +91,7 @@ export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
     stampOf: (p) => p.timestampNs,
     rate: cfg.rate,
     loop: cfg.loop,
+    startNs: cfg.stamps === "now" ? wallClockNs() : undefined,
     signal: abort.signal,
     onLoop: () => driver.restartInput(),
     handle: (p, t) => (p.dstPort === cfg.dataPort ? driver.onData(p.payload, t) : driver.onPosition(p.payload, t)),

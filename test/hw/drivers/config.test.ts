@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkDriverFiles } from "../../../hw/drivers/driverFiles.ts";
 import { DATA_DIR } from "../data.ts";
-import { backoffMs, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig, parseVehicleConfig, readConfiguredFile } from "../../../hw/drivers/index.ts";
+import { backoffMs, type DriverConfig, loadDriverConfig, loadVehicleConfig, parseCameraInfoYaml, parseDriverConfig, parseVehicleConfig, readConfiguredFile, recordedClockNotes } from "../../../hw/drivers/index.ts";
 
 const CONFIG_DIR = new URL("../../../hw/drivers/config/", import.meta.url).pathname;
 
@@ -26,13 +26,38 @@ describe("driver configuration", () => {
     const base = { kind: "velodyne", name: "top", model: "VLP-16", calibration: "c.yaml", input: { pcap: { file: "x.pcap" } } };
     const bad = (patch: object) => () => parseDriverConfig({ ...base, ...patch }, "v.yaml", "/");
     expect(bad({ model: "VLP-17" })).toThrow(/model: .*VLP16/);
-    expect(bad({ input: { pcap: { file: "x", rate: -1 } } })).toThrow(/input/);
+    // An input is one of several shapes: the one whose key is given is named, not "input: Invalid input".
+    expect(bad({ input: { pcap: { file: "x", rate: -1 } } })).toThrow(/^v\.yaml: invalid configuration\n  input\.pcap\.rate: .*>0$/);
+    expect(bad({ input: { pcp: { file: "x" } } })).toThrow(/^v\.yaml: invalid configuration\n  input: expected one of udp, pcap \(got pcp\)$/);
     expect(bad({ name: "nope" })).toThrow(/name: bus\/topics.ts has no \/sensors\/lidar\/nope\/packets.*declared lidar sensors: top/);
     expect(bad({ cutAngleDeg: 400 })).toThrow(/cutAngleDeg/);
     expect(bad({ extra: 1 })).toThrow(/extra/);
     expect(() => parseDriverConfig({ kind: "radar", name: "front_radar", input: { candump: { file: "a" } }, configure: { outputType: "points" } }, "r.yaml")).toThrow(
       /configure\.outputType/,
     );
+  });
+
+  it("stamps a replayed capture on the host clock in a vehicle and with its own times alone, unless told", () => {
+    const radar = (candump: object) => ({ kind: "radar", name: "front_radar", input: { candump: { file: "a.log", ...candump } } });
+    const lidar = (pcap: object) => ({ kind: "velodyne", name: "top", model: "VLP-16", calibration: "c.yaml", input: { pcap: { file: "x.pcap", ...pcap } } });
+    const stamps = (d: DriverConfig) => (d.kind === "radar" && "candump" in d.input ? d.input.candump.stamps : d.kind === "velodyne" && "pcap" in d.input ? d.input.pcap.stamps : "none");
+    expect(parseVehicleConfig({ drivers: [radar({}), lidar({})] }, "v.yaml", "/").drivers.map(stamps)).toEqual(["now", "now"]);
+    expect(parseVehicleConfig({ drivers: [radar({ stamps: "recorded" }), lidar({ stamps: "recorded" })] }, "v.yaml", "/").drivers.map(stamps)).toEqual(["recorded", "recorded"]);
+    expect(stamps(parseDriverConfig(radar({}), "r.yaml", "/"))).toBe("recorded");
+    expect(stamps(parseDriverConfig(lidar({ stamps: "now" }), "v.yaml", "/"))).toBe("now");
+    expect(() => parseDriverConfig(radar({ stamps: "wall" }), "r.yaml", "/")).toThrow(`r.yaml: invalid configuration\n  input.candump.stamps: Invalid option: expected one of "recorded"|"now"`);
+    // A driver started by curb drive reads its entry of the vehicle file: on the host clock.
+    expect(stamps(loadDriverConfig(`${CONFIG_DIR}vehicle.example.yaml`, "radar", "front_radar"))).toBe("now");
+  });
+
+  it("curb drive names a recorded drive's replay that keeps its capture's clock", () => {
+    const vehicle = (record: string | undefined, stamps?: string) =>
+      parseVehicleConfig({ record, drivers: [{ kind: "radar", name: "front_radar", input: { candump: { file: "a.log", stamps } } }] }, "v.yaml", "/");
+    expect(recordedClockNotes(vehicle("drive.mcap", "recorded"))).toEqual([
+      "radar/front_radar replays its capture with the capture's own stamps (input.candump.stamps: recorded): the log will hold that clock beside the host clock of the drive's status",
+    ]);
+    expect(recordedClockNotes(vehicle("drive.mcap"))).toEqual([]);
+    expect(recordedClockNotes(vehicle(undefined, "recorded"))).toEqual([]); // no log to mix
   });
 
   it("backs off exponentially, capped", () => {

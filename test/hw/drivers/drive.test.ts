@@ -80,6 +80,7 @@ describe("curb drive", () => {
     input: { url: "testsrc=size=160x120:rate=10", format: lavfi, realtime: true }
     calibration: ${CONFIG_DIR}camera_info.example.yaml
 `);
+    const startedNs = BigInt(Date.now()) * 1_000_000n;
     const { sup, lines, waitFor, exited } = startDrive(config);
     try {
       const recorderPid = (await waitFor(/\[drive\] started recorder pid=(\d+)/))[1];
@@ -120,8 +121,8 @@ describe("curb drive", () => {
       sup.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
-    // The status line: OK with every sensor's rate. The radar replays a 2014 candump with its recorded
-    // stamps, so only arrival times can tell it is not stale.
+    const stoppedNs = BigInt(Date.now()) * 1_000_000n;
+    // The status line: OK with every sensor's rate.
     expect(lines.join("\n")).toMatch(/^\[drive\] status OK · velodyne\/top running \(packets \d+\.\d Hz, points \d+\.\d Hz\) · radar\/front_radar running \(objects 1[34]\.\d Hz\) · camera\/front_camera running \(/m);
 
     const reader = await LogReader.open(log);
@@ -130,8 +131,12 @@ describe("curb drive", () => {
     let images = 0;
     const driveStatus: DiagnosticStatus[] = [];
     const driverNames = new Set<string>();
+    const pointStamps: bigint[] = [];
+    const offClock: string[] = [];
     for await (const e of reader.messages()) {
-      if (e.topic === "/sensors/lidar/top/points") points.push(e.seq);
+      // One clock: the captures (from 2014 and 2023) replayed onto the host's, as curb drive's default.
+      if (e.stampNs < startedNs || e.stampNs > stoppedNs) offClock.push(`${e.topic} at ${e.stampNs}`);
+      if (e.topic === "/sensors/lidar/top/points") (points.push(e.seq), pointStamps.push(e.stampNs));
       if (e.topic === "/sensors/radar/front_radar/objects") radar++;
       if (e.topic === "/sensors/camera/front_camera/image") images++;
       if (e.topic === "/diagnostics") {
@@ -141,10 +146,12 @@ describe("curb drive", () => {
       }
     }
     await reader.close();
+    expect(offClock.slice(0, 5)).toEqual([]);
     // Two velodyne processes published, before and after the kill: their sequence numbers each start
-    // at 0, so there are more messages than the highest sequence number accounts for. (A restarted
-    // replay starts its capture over, so the stamps repeat; a live sensor's would not.)
+    // at 0, so there are more messages than the highest sequence number accounts for. The restarted
+    // replay starts its capture over, but from a later host time: no stamp repeats.
     expect(points.length, JSON.stringify(points)).toBeGreaterThan(Math.max(...points) + 1);
+    expect(new Set(pointStamps).size).toBe(pointStamps.length);
     expect(points.length).toBeGreaterThan(10);
     expect(radar).toBeGreaterThan(30); // 13.9 Hz, uninterrupted by the lidar's crash
     expect(images).toBeGreaterThan(20);

@@ -15,6 +15,7 @@ import {
   type RadarDriverConfig,
   startCandumpFile,
   startCanTransport,
+  wallClockNs,
 } from "../../../hw/drivers/index.ts";
 import { encodeRadarConfiguration } from "../../../hw/radar/Ars408Decoder.ts";
 import { parseCandumpLine, type CanFrame } from "../../../hw/radar/candump.ts";
@@ -52,6 +53,23 @@ describe("ARS408 radar driver", () => {
     const status = driver.diagnostics();
     expect(diagnosticValue(status, "dropped")).toBe("0");
     expect(diagnosticValue(status, "radar_output_type")).toBe("1");
+  });
+
+  it("replays the candump log on the host clock with stamps: now, keeping its spacing", async () => {
+    const stampsOf = async (stamps: "recorded" | "now") => {
+      const bus = new FakeBus();
+      const src = startCandumpFile(new RadarDriver(radarConfig(), bus), { file: DEMO, rate: "max", loop: false, stamps });
+      await src.done;
+      return bus.on("/sensors/radar/front_radar/objects").map((p) => p.stampNs);
+    };
+    const recorded = await stampsOf("recorded");
+    const before = wallClockNs();
+    const now = await stampsOf("now");
+    // The log's first line (a 0x201 state frame) starts the replay, 100 µs before the first 0x60A.
+    expect(now[0] - 100_000n).toBeGreaterThanOrEqual(before);
+    expect(now[0]).toBeLessThan(wallClockNs());
+    expect(now.map((t) => t - now[0])).toEqual(recorded.map((t) => t - recorded[0]));
+    expect(recorded[0]).toBe(1_700_000_000_000_100_000n);
   });
 
   it("sends the 0x200 configuration at start-up and decodes frames from a CAN transport (in memory)", async () => {
