@@ -4,7 +4,7 @@ import { MCAP_MAGIC, McapIndexedReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { decodeMessage, type Envelope, type TopicName, type TopicSpec, TOPICS } from "../bus/index.ts";
 import { channelTimeRanges, type TimeRange } from "./channelTimeRanges.ts";
-import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs } from "./logGaps.ts";
+import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs, silenceBefore } from "./logGaps.ts";
 import { MCAP_ENCODING } from "./McapRecorder.ts";
 import { logWriter } from "./PendingLog.ts";
 
@@ -302,10 +302,11 @@ export async function logInfo(path: string): Promise<LogInfo> {
 export async function checkLog(path: string, maxGapS = DEFAULT_MAX_GAP_S): Promise<{ messages: number; gaps: LogGap[] }> {
   const longestNs = maxGapNs(maxGapS);
   let messages = 0;
-  let lastNs = 0n;
+  let lastNs: bigint | undefined;
   const gaps: LogGap[] = [];
   for await (const e of readLog(path)) {
-    if (longestNs !== undefined && messages > 0 && e.stampNs - lastNs > longestNs) gaps.push({ fromNs: lastNs, toNs: e.stampNs });
+    const gap = silenceBefore(lastNs, e.stampNs, longestNs);
+    if (gap) gaps.push(gap);
     lastNs = e.stampNs;
     messages += 1;
   }

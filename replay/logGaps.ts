@@ -25,6 +25,11 @@ function spanWords(s: number): string {
   return `${value.toFixed(1)} ${unit}`;
 }
 
+/** The silence between a message at `previousNs` (undefined: none yet) and the next at `ns`, if longer than `longestNs`. */
+export function silenceBefore(previousNs: bigint | undefined, ns: bigint, longestNs: bigint | undefined): LogGap | undefined {
+  return previousNs !== undefined && longestNs !== undefined && ns - previousNs > longestNs ? { fromNs: previousNs, toNs: ns } : undefined;
+}
+
 /** maxGapS (s, > 0, Infinity = none) as ns, or undefined for none; a clear error for anything else. */
 export function maxGapNs(maxGapS: number): bigint | undefined {
   if (!(maxGapS > 0)) throw new Error(`the longest silence to wait out must be positive, got ${maxGapS} s`);

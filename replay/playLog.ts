@@ -2,7 +2,7 @@
 // (or as fast as possible), so anything that listens to the bus sees the drive again.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bus } from "../bus/index.ts";
-import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs } from "./logGaps.ts";
+import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs, silenceBefore } from "./logGaps.ts";
 import { LogReader } from "./LogReader.ts";
 
 export interface PlayOptions {
@@ -30,7 +30,7 @@ export interface PlayResult {
   gaps: LogGap[];
 }
 
-/** Waits at most this long in one timer (Node's timers overflow at 2^31 ms; and Ctrl-C is heard between). */
+/** Waits at most this long in one timer: Node's timers overflow at 2^31 ms (a wait set to 1 ms instead). */
 const MAX_SLEEP_MS = 1000;
 
 export async function playLog(path: string, bus: Bus, options: PlayOptions = {}): Promise<PlayResult> {
@@ -50,9 +50,9 @@ export async function playLog(path: string, bus: Bus, options: PlayOptions = {})
   try {
     for await (const e of reader.messages({ topics: options.topics })) {
       if (options.signal?.aborted) break;
+      const gap = silenceBefore(firstNs === undefined ? undefined : lastNs, e.stampNs, longestWaitNs);
       firstNs ??= e.stampNs;
-      if (longestWaitNs !== undefined && published > 0 && e.stampNs - lastNs > longestWaitNs) {
-        const gap = { fromNs: lastNs, toNs: e.stampNs };
+      if (gap) {
         gaps.push(gap);
         skippedNs += gap.toNs - gap.fromNs;
         options.onGap?.(gap);
@@ -77,4 +77,3 @@ export async function playLog(path: string, bus: Bus, options: PlayOptions = {})
   const simSeconds = firstNs === undefined ? 0 : Number(lastNs - firstNs - skippedNs) / 1e9;
   return { published, simSeconds, wallSeconds: (performance.now() - wallStart) / 1000, gaps };
 }
-

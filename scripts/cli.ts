@@ -106,7 +106,7 @@ program
   .option("--max-gap <s>", "a silence in the log longer than this (s of log time) is skipped, not waited out; 'none' waits every one", "10")
   .option("--bind <endpoints>", "ZeroMQ endpoints to publish on: LATEST,LOSSLESS", "tcp://127.0.0.1:5556,tcp://127.0.0.1:5557")
   .action(async (log: string, opts: { rerun?: boolean; config?: string; rate: string; maxGap: string; bind: string }) => {
-    const { logInfo, rerunStack, playLog } = await import("../replay/index.ts");
+    const { GAP_CAUSE, logGapLine, logInfo, rerunStack, playLog } = await import("../replay/index.ts");
     if (opts.config && !opts.rerun) throw new Error("--config applies to --rerun (the stack run again on the drive); a plain replay publishes the log as recorded");
     if (opts.rerun) {
       const { readStackParamsFile } = await import("../sim/index.ts");
@@ -129,7 +129,6 @@ program
     process.once("SIGINT", () => abort.abort());
     process.once("SIGTERM", () => abort.abort());
     try {
-      const { GAP_CAUSE, logGapLine } = await import("../replay/index.ts");
       const onGap = (gap: LogGap) => process.stderr.write(`curb replay: ${logGapLine(gap)}, played on without waiting: ${GAP_CAUSE}\n`);
       const result = await playLog(resolve(log), bus, { rate, maxGapS, signal: abort.signal, onGap });
       console.log(JSON.stringify({ ...result, gaps: result.gaps.length }));

@@ -286,7 +286,7 @@ function readYaml(file: string): unknown {
 }
 
 /** Paths made absolute, and a replayed capture's unset `stamps` given the default of where it runs. */
-function resolvePaths<T extends DriverConfig>(cfg: T, base: string, stamps: "recorded" | "now"): T {
+function resolvePaths<T extends DriverConfig>(cfg: T, base: string, stamps: NonNullable<ReplayStamps>): T {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   switch (cfg.kind) {
     case "velodyne":
