@@ -216,6 +216,12 @@ describe("curb command line", () => {
     const config = curb("replay", ...bind, log, "--config", join(root, "prediction/intent/intent-stack.yaml"));
     expect(config.status).toBe(2);
     expect(config.stderr).toContain("--config applies to --rerun");
+    const gap = curb("replay", ...bind, log, "--max-gap", "0");
+    expect(gap.status).toBe(2);
+    expect(gap.stderr).toContain("--max-gap must be a positive number of seconds or 'none', got 0");
+    const noGap = curb("replay", ...bind, log, "--max-gap", "none");
+    expect(noGap.status, noGap.stderr).toBe(0);
+    expect(JSON.parse(noGap.stdout)).toMatchObject({ published: JSON.parse(again.stdout).published, gaps: 0 });
   });
 
   it("Ctrl-C during a suite says which scenario was cut short and what is on disk, and exits 130", async () => {
