@@ -231,10 +231,12 @@ logCommand
   .argument("<file>", "an MCAP log")
   .description("per-topic message counts, time ranges and schemas, from the log's summary and index")
   .option("--check", "also read and decode every message (chunk CRCs, protobuf): exit 2 at the first that is corrupt; list silences over 10 s")
-  .action(async (file: string, opts: { check?: boolean }) => {
-    const { checkLog, GAP_CAUSE, logGapLine, logInfo } = await import("../replay/index.ts");
+  .option("--json", "print the info as JSON (for scripts) instead of a table")
+  .action(async (file: string, opts: { check?: boolean; json?: boolean }) => {
+    const { checkLog, formatLogInfo, GAP_CAUSE, logGapLine, logInfo } = await import("../replay/index.ts");
     const info = await logInfo(resolve(file));
     const checked = opts.check ? await checkLog(resolve(file)) : undefined;
+    if (!opts.json) return console.log(formatLogInfo(info, checked)); // silences included
     for (const gap of checked?.gaps ?? []) process.stderr.write(`curb log info: ${logGapLine(gap)}: ${GAP_CAUSE}\n`);
     // Counts as numbers; nanosecond stamps beyond 2^53 as strings, exact.
     const json = (_k: string, v: unknown) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v);

@@ -55,10 +55,16 @@ describe("curb command line", () => {
     const metrics = JSON.parse(readFileSync(join(dir, "jaywalk-clear-view", "metrics.json"), "utf8"));
     expect(metrics.scenario).toBe("jaywalk-clear-view");
     expect(metrics.collisions.pedestrian).toBe(0);
-    const info = curb("log", "info", join(dir, "jaywalk-clear-view", "run.mcap"));
+    const info = curb("log", "info", "--json", join(dir, "jaywalk-clear-view", "run.mcap"));
     expect(info.status, info.stderr).toBe(0);
-    expect(info.stdout).toContain("/prediction/agents");
-    expect(typeof JSON.parse(info.stdout).messageCount).toBe("number");
+    const json = JSON.parse(info.stdout);
+    expect(typeof json.messageCount).toBe("number");
+    // The table a person reads by default: one row per topic, with the summary's own count.
+    const table = curb("log", "info", join(dir, "jaywalk-clear-view", "run.mcap"));
+    expect(table.status, table.stderr).toBe(0);
+    const agents = json.channels.find((c: { topic: string }) => c.topic === "/prediction/agents");
+    const row = table.stdout.split("\n").find((l) => l.startsWith("/prediction/agents "));
+    expect(row?.split(/\s{2,}/).slice(0, 2)).toEqual(["/prediction/agents", agents.messageCount.toLocaleString("en").replaceAll(",", " ")]);
     // Process replay of the same drive reproduces every output: the log records its parameters.
     const rerun = curb("replay", join(dir, "jaywalk-clear-view", "run.mcap"), "--rerun");
     expect(rerun.status, rerun.stderr).toBe(0);
@@ -186,12 +192,13 @@ describe("curb command line", () => {
     const check = curb("log", "info", "--check", bad);
     expect(check.status).toBe(2);
     expect(check.stderr).toMatch(/corrupt\.mcap is a corrupt MCAP file/);
-    expect(JSON.parse(curb("log", "info", "--check", log).stdout).checked.messages).toBe(JSON.parse(curb("log", "info", log).stdout).messageCount);
+    expect(JSON.parse(curb("log", "info", "--check", "--json", log).stdout).checked.messages).toBe(JSON.parse(curb("log", "info", "--json", log).stdout).messageCount);
+    expect(curb("log", "info", "--check", log).stdout).toMatch(/^checked +every message read and decoded: [\d ]+, as the summary says$/m);
     // log recover: the run's log (one chunk) is complete and copies whole; with that chunk corrupt nothing is left to keep.
     const salvaged = join(tmp, "salvaged.mcap");
     const copy = curb("log", "recover", log, "--out", salvaged);
     expect(copy.status, copy.stderr).toBe(0);
-    const messageCount = JSON.parse(curb("log", "info", log).stdout).messageCount;
+    const messageCount = JSON.parse(curb("log", "info", "--json", log).stdout).messageCount;
     expect(JSON.parse(copy.stdout)).toMatchObject({ complete: true, messages: messageCount, lostBytes: 0 });
     expect(copy.stderr).toBe(`${log} was complete: ${messageCount} messages copied to ${salvaged}\n`);
     expect(readFileSync(salvaged).equals(readFileSync(log))).toBe(true);

@@ -120,7 +120,7 @@ describe("Velodyne driver", () => {
     expect(r.status, r.stderr).toBe(0);
     // Said once on stderr (the summary line repeats it as last_warning).
     expect(r.stderr.split("\n").filter((l) => l.startsWith("Velodyne: configuration says VLP16, packet product id 0x21 says HDL32E"))).toHaveLength(1);
-    const info = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "log", "info", out], { cwd: ROOT, encoding: "utf8" });
+    const info = spawnSync(process.execPath, [join(ROOT, "scripts/curb.mjs"), "log", "info", "--json", out], { cwd: ROOT, encoding: "utf8" });
     const channels = JSON.parse(info.stdout).channels as { topic: string; schemaName: string; messageCount: string }[];
     const points = channels.find((ch) => ch.topic === "/sensors/lidar/top/points");
     expect(points?.schemaName).toBe("foxglove.PointCloud");
