@@ -2,10 +2,11 @@
 // endpoint" hold when two runs start in the same instant (a look for a holder, then acting on it,
 // lets both through). The file is made atomically, a hard link of a filled temporary file, so it is
 // there whole or not at all. It names the holder: pid, its start time and the host. A lock is stale
-// once that process is gone, or the pid now belongs to a later process (another start time).
+// once that process is gone, or the pid now belongs to a later process (another start time). A taker
+// killed mid-take leaves its temporary file; the next one to take the lock clears it.
 import { hostname } from "node:os";
-import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 export interface LockHolder {
   pid: number;
@@ -147,6 +148,7 @@ export class ProcessLock {
   }
 
   static #held(path: string): ProcessLock {
+    clearKilledTakers(path);
     held.add(path);
     if (!exitHookSet) {
       exitHookSet = true;
@@ -160,6 +162,33 @@ export class ProcessLock {
 
   release(): void {
     if (held.delete(this.path)) releaseIfMine(this.path);
+  }
+}
+
+/**
+ * Removes `<lock>.<pid>.tmp` and `<lock>.<pid>.stale` files of takers that are gone: a taker killed in
+ * the instant between making one and removing it leaves it behind, and nothing else ever would. A
+ * taker's own lives for microseconds, so one a minute old is debris; the pid is not proof alone, as a
+ * taker on another host sharing the folder has a pid this host does not run. One whose pid runs here
+ * is left: a few bytes, where a live taker's would be a loss.
+ */
+const DEBRIS_AGE_MS = 60_000;
+
+function clearKilledTakers(path: string): void {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return; // a folder that cannot be listed: nothing to clear from here
+  }
+  for (const name of names) {
+    const [pidText, kind, ...rest] = name.startsWith(prefix) ? name.slice(prefix.length).split(".") : [];
+    if (rest.length > 0 || (kind !== "tmp" && kind !== "stale") || !/^\d+$/.test(pidText ?? "")) continue;
+    const pid = Number(pidText);
+    const file = join(dirname(path), name);
+    const ageMs = Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (ageMs > DEBRIS_AGE_MS && pid !== process.pid && !processAlive(pid)) rmSync(file, { force: true });
   }
 }
 

@@ -52,4 +52,22 @@ describe("ProcessLock", () => {
     expect(ProcessLock.holder(path)).toBeUndefined();
     ProcessLock.acquire(path).release();
   });
+
+  it("clears the temporary files of a taker killed mid-take, and keeps a live or a recent taker's", () => {
+    const path = lockIn();
+    const gone = 2147483646; // above any pid_max
+    const old = (Date.now() - 120_000) / 1000;
+    const file = (pid: number, kind: string) => `${path}.${pid}.${kind}`;
+    const debris = [file(gone, "tmp"), file(gone, "stale")];
+    const kept = [file(process.ppid, "tmp"), file(gone + 1, "stale.keep"), join(path, "..", "other.lock.7.tmp")];
+    for (const f of [...debris, ...kept]) {
+      writeFileSync(f, "");
+      utimesSync(f, old, old);
+    }
+    const recent = file(gone - 1, "tmp"); // a taker on another host sharing the folder, mid-take
+    writeFileSync(recent, "");
+    ProcessLock.acquire(path).release();
+    for (const f of debris) expect(existsSync(f), f).toBe(false);
+    for (const f of [...kept, recent]) expect(existsSync(f), f).toBe(true);
+  });
 });
