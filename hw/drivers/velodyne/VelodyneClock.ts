@@ -38,6 +38,13 @@ export class VelodyneClock {
   lastJumpNs = 0n;
   /** stamp − host receive time of the last packet, ns (what the sensor clock says vs the host). */
   offsetNs = 0n;
+  /**
+   * Receive times are a capture's moved by this much (a replay with `stamps: now`). A GPS time is
+   * then placed in the hour of the capture's own receive time and moved the same way, so it keeps
+   * its place beside the capture's other times; in the hour of the moved time it would sit up to
+   * half an hour off them.
+   */
+  receiveMoveNs = 0n;
   private pps: PpsStatus | undefined;
   private hours = 0n;
   private prevUs: number | undefined;
@@ -109,7 +116,7 @@ export class VelodyneClock {
   private anchor(usPastHour: number, deviceNs: bigint, hostNs: bigint): void {
     this.absolute = this.ppsLocked;
     this.anchorDeviceNs = deviceNs;
-    this.anchorStampNs = this.absolute ? topOfHourToNs(usPastHour, hostNs) : hostNs;
+    this.anchorStampNs = this.absolute ? topOfHourToNs(usPastHour, hostNs - this.receiveMoveNs) + this.receiveMoveNs : hostNs;
     this.anchorOffsetNs = this.anchorStampNs - hostNs;
   }
 }

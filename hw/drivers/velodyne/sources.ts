@@ -86,12 +86,14 @@ export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
     driver.health.warn(`${cfg.file}: no UDP packets to ports ${cfg.dataPort}/${cfg.positionPort} (found: ${ports.join(", ") || "none"})`);
   }
   const abort = new AbortController();
+  const startNs = cfg.stamps === "now" ? wallClockNs() : undefined;
+  if (startNs !== undefined && packets.length > 0) driver.clock.receiveMoveNs = startNs - packets[0].timestampNs; // as replayPaced moves them
   const done = replayPaced({
     items: packets,
     stampOf: (p) => p.timestampNs,
     rate: cfg.rate,
     loop: cfg.loop,
-    startNs: cfg.stamps === "now" ? wallClockNs() : undefined,
+    startNs,
     signal: abort.signal,
     onLoop: () => driver.restartInput(),
     handle: (p, t) => (p.dstPort === cfg.dataPort ? driver.onData(p.payload, t) : driver.onPosition(p.payload, t)),

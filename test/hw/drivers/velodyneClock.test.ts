@@ -42,6 +42,23 @@ describe("VelodyneClock", () => {
     expect(events).toEqual([]);
   });
 
+  it("with PPS locked and receive times moved onto the host clock (stamps: now): the GPS time moves with them", () => {
+    // Captured at 10:05:00 GPS, replayed at 14:40:00 on the host: 4 h 35 min later.
+    const us = 300_000_000;
+    const received = hour10 + BigInt(us) * 1000n + 5n * MS;
+    const move = 4n * HOUR_NS + 35n * 60_000n * MS;
+    const c = clock();
+    c.setPps("locked");
+    c.receiveMoveNs = move;
+    expect(c.stamp(us, received + move)).toBe(hour10 + BigInt(us) * 1000n + move); // 14:40:00, not 15:05:00
+    expect(c.offsetNs).toBe(-5n * MS); // the capture's receive latency, as recorded
+    expect(c.stamp(us + 1327, received + move + 1_327_000n)).toBe(hour10 + BigInt(us + 1327) * 1000n + move);
+    // In the hour of the moved receive time instead, the lidar would sit 25 min ahead of the host.
+    const unmoved = clock();
+    unmoved.setPps("locked");
+    expect(unmoved.stamp(us, received + move) - (received + move)).toBe(25n * 60_000n * MS - 5n * MS);
+  });
+
   it("re-anchors and reports a device clock jump beyond the threshold", () => {
     const events: string[] = [];
     const c = clock(events);

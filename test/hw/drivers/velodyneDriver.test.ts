@@ -110,6 +110,48 @@ describe("Velodyne driver", () => {
     expect(Math.max(...t)).toBeLessThan(0.11);
   });
 
+  it("a PPS-locked capture replayed with stamps: now keeps its GPS times' place among its receive times, moved onto the host clock", async () => {
+    const packets = dataBytes("velodyne/vlp16/packets.bin");
+    const index = dataText("velodyne/vlp16/packets_index.csv").trim().split("\n").slice(1).map((l) => l.split(","));
+    const received = (i: number) => ((BigInt(index[i][5]) * 1_000_000_000n + BigInt(index[i][6])) / 1000n) * 1000n; // the pcap keeps µs
+    const gpsUs = (i: number) => Number(index[i][7]);
+    // A position packet saying PPS locked just before the data, as a GPS-disciplined sensor sends them.
+    const position = new Uint8Array(512);
+    new DataView(position.buffer).setUint32(198, gpsUs(0) - 1000, true);
+    position[202] = 2;
+    const pcapFile = join(tmp, "vlp16-pps.pcap");
+    writeFileSync(
+      pcapFile,
+      writePcap([
+        { timestampNs: received(0) - 1_000_000n, payload: position, dstPort: 8308 },
+        ...index.map((_, i) => ({ timestampNs: received(i), payload: packets.subarray(i * 1206, (i + 1) * 1206), dstPort: 2368 })),
+      ]),
+    );
+    const cloudStamps = async (stamps: "recorded" | "now") => {
+      const out = join(tmp, `vlp16-pps-${stamps}.mcap`);
+      await runDriver({ config: velodyneConfig({ calibration: data("velodyne/vlp16/calibration-VLP16.yaml"), input: { pcap: { file: pcapFile, rate: "max", stamps } } }), record: out, log: () => {} });
+      const found: bigint[] = [];
+      for await (const e of readLog(out, { topics: ["/sensors/lidar/top/points"] })) found.push(e.stampNs);
+      return found;
+    };
+    const recorded = await cloudStamps("recorded");
+    const beforeNs = BigInt(Date.now()) * 1_000_000n;
+    const now = await cloudStamps("now");
+    const afterNs = BigInt(Date.now()) * 1_000_000n;
+    // Recorded: GPS time, each scan at the µs of one of its packets in the hour of its receive time
+    // (which here runs 0.18 s ahead of the GPS: a stamp from the receive time would be no packet's).
+    expect(recorded).toHaveLength(5);
+    const hourNs = 3_600_000_000_000n;
+    const gpsNs = new Set(index.map((_, i) => (received(i) / hourNs) * hourNs + BigInt(gpsUs(i)) * 1000n));
+    for (const t of recorded) expect(gpsNs.has(t), `${t}`).toBe(true);
+    // Now: every scan moved by one amount, the move of the capture's first packet onto the host clock.
+    const moves = now.map((t, i) => t - recorded[i]);
+    expect(new Set(moves).size).toBe(1);
+    const first = received(0) - 1_000_000n;
+    expect(moves[0]).toBeGreaterThanOrEqual(beforeNs - first);
+    expect(moves[0]).toBeLessThanOrEqual(afterNs - first);
+  });
+
   it("`curb driver velodyne --pcap … --record` writes point clouds and reports the model override once", () => {
     const out = join(tmp, "X.mcap");
     const r = spawnSync(
