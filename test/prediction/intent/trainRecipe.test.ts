@@ -31,6 +31,19 @@ describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", 
     const again = join(dir, "m2", "intent.onnx");
     await trainIntent({ data, out: again, epochs: 1, window: 40, verbose: false });
     expect(readFileSync(again).equals(readFileSync(model))).toBe(true);
+    // On another CPU too: oneDNN is capped at AVX2 unless told otherwise, so on an AVX-512 machine the
+    // default is the AVX2 machine's model (uncapped there, it was another one); an explicit cap is kept.
+    const explicit = join(dir, "m3", "intent.onnx");
+    const saved = process.env.ONEDNN_MAX_CPU_ISA;
+    process.env.ONEDNN_MAX_CPU_ISA = "AVX2";
+    try {
+      await trainIntent({ data, out: explicit, epochs: 1, window: 40, verbose: false });
+    } finally {
+      if (saved === undefined) delete process.env.ONEDNN_MAX_CPU_ISA;
+      else process.env.ONEDNN_MAX_CPU_ISA = saved;
+    }
+    expect(readFileSync(explicit).equals(readFileSync(model))).toBe(saved === undefined || saved === "AVX2");
+    expect(readIntentCard(join(dir, "m", "intent.card.json")).training?.onednnMaxCpuIsa).toBe(saved ?? "AVX2");
     const cardPath = join(dir, "m", "intent.card.json");
     const card = readIntentCard(cardPath); // throws on any mismatch with the rasteriser
     expect(card.training).toBeDefined();
