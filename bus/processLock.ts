@@ -165,6 +165,8 @@ export class ProcessLock {
   }
 }
 
+const DEBRIS_AGE_MS = 60_000;
+
 /**
  * Removes `<lock>.<pid>.tmp` and `<lock>.<pid>.stale` files of takers that are gone: a taker killed in
  * the instant between making one and removing it leaves it behind, and nothing else ever would. A
@@ -172,8 +174,6 @@ export class ProcessLock {
  * taker on another host sharing the folder has a pid this host does not run. One whose pid runs here
  * is left: a few bytes, where a live taker's would be a loss.
  */
-const DEBRIS_AGE_MS = 60_000;
-
 function clearKilledTakers(path: string): void {
   const prefix = `${basename(path)}.`;
   let names: string[];

@@ -294,12 +294,18 @@ export async function logInfo(path: string): Promise<LogInfo> {
   }
 }
 
+/** What `checkLog` found: the messages read and decoded, and the silences. */
+export interface LogCheck {
+  readonly messages: number;
+  readonly gaps: readonly LogGap[];
+}
+
 /**
  * Reads and decodes every message of a log (chunk CRCs, protobuf) and returns how many: what the summary
  * alone cannot tell, since it is written at close from counts, not from the bytes on disk. Also the
  * silences longer than `maxGapS` (logGaps.ts). Throws LogError.
  */
-export async function checkLog(path: string, maxGapS = DEFAULT_MAX_GAP_S): Promise<{ messages: number; gaps: LogGap[] }> {
+export async function checkLog(path: string, maxGapS = DEFAULT_MAX_GAP_S): Promise<LogCheck> {
   const longestNs = maxGapNs(maxGapS);
   let messages = 0;
   let lastNs: bigint | undefined;

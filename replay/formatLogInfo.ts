@@ -1,14 +1,8 @@
 // What `curb log info` prints for a person: the log's span, then a row per topic (count, rate, when it
 // starts and stops relative to the log's start, schema) and what cannot be decoded. `--json` keeps
 // logInfo's data as it is, for scripts.
-import type { LogInfo } from "./LogReader.ts";
-import { DEFAULT_MAX_GAP_S, GAP_CAUSE, type LogGap, logGapLine } from "./logGaps.ts";
-
-/** What `checkLog` found, when `--check` ran. */
-export interface LogCheck {
-  readonly messages: number;
-  readonly gaps: readonly LogGap[];
-}
+import type { LogCheck, LogInfo } from "./LogReader.ts";
+import { DEFAULT_MAX_GAP_S, GAP_CAUSE, logGapLine } from "./logGaps.ts";
 
 export function formatLogInfo(info: LogInfo, checked?: LogCheck): string {
   const spanS = seconds(info.endNs - info.startNs);

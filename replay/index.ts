@@ -16,13 +16,14 @@ export {
   type LogReaderOptions,
   type LogInfo,
   checkLog,
+  type LogCheck,
   logInfo,
   type ReadMessagesOptions,
   readLog,
   type UndecodablePolicy,
 } from "./LogReader.ts";
 export { comparablePayload, samePayload } from "./comparablePayload.ts";
-export { formatLogInfo, type LogCheck } from "./formatLogInfo.ts";
+export { formatLogInfo } from "./formatLogInfo.ts";
 export { DEFAULT_MAX_GAP_S, GAP_CAUSE, type LogGap, logGapLine } from "./logGaps.ts";
 export { playLog, type PlayOptions, type PlayResult } from "./playLog.ts";
 export { overlayParams, recordedStackParams, rerunStack, type RerunOptions, STACK_INPUTS, STACK_OUTPUTS, STACK_PARAMS_METADATA_KEY, type RerunResult, type TopicDiff } from "./rerunStack.ts";
