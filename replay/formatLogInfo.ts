@@ -3,6 +3,7 @@
 // logInfo's data as it is, for scripts.
 import type { LogCheck, LogInfo } from "./LogReader.ts";
 import { DEFAULT_MAX_GAP_S, GAP_CAUSE, logGapLine } from "./logGaps.ts";
+import { logTimeText } from "./logTime.ts";
 
 export function formatLogInfo(info: LogInfo, checked?: LogCheck): string {
   const spanS = seconds(info.endNs - info.startNs);
@@ -12,7 +13,7 @@ export function formatLogInfo(info: LogInfo, checked?: LogCheck): string {
     `messages  ${grouped(info.messageCount)} in ${info.chunkCount} chunk${info.chunkCount === 1 ? "" : "s"}, ${info.channels.length} topic${info.channels.length === 1 ? "" : "s"}`,
   ];
   if (info.messageCount > 0n) {
-    lines.push(`start     ${isoTime(info.startNs)}  (${info.startNs} ns)`, `end       ${isoTime(info.endNs)}  (${info.endNs} ns)`, `duration  ${spanS.toFixed(3)} s`);
+    lines.push(`start     ${logTimeText(info.startNs)}  (${info.startNs} ns)`, `end       ${logTimeText(info.endNs)}  (${info.endNs} ns)`, `duration  ${spanS.toFixed(3)} s`);
   }
   lines.push("", ...channelTable(info));
   const problems = info.channels.filter((c) => c.problem);
@@ -63,15 +64,6 @@ function channelTable(info: LogInfo): string[] {
 /** ns as float seconds: exact enough for a span printed to the millisecond. */
 function seconds(ns: bigint): number {
   return Number(ns) / 1e9;
-}
-
-/** Stamps before 2000 are a simulation's clock (it starts at 0), not a calendar time. */
-const CALENDAR_FROM_NS = 946_684_800n * 1_000_000_000n;
-
-/** ISO time of a log stamp; a simulation's (or any non-calendar) stamp as its seconds. */
-function isoTime(ns: bigint): string {
-  const date = new Date(Number(ns / 1_000_000n));
-  return ns < CALENDAR_FROM_NS || Number.isNaN(date.getTime()) ? `${seconds(ns).toFixed(3)} s on the simulation clock` : date.toISOString();
 }
 
 /** 1234567 → "1 234 567", grouped as the READMEs write counts. */

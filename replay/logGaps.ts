@@ -2,6 +2,8 @@
 // two clocks in one file (a capture replayed with its recorded stamps beside the host clock) or two
 // recordings; a replay does not wait one out, and `curb log info --check` lists them.
 
+import { logTimeText } from "./logTime.ts";
+
 /** No message between `fromNs` and `toNs` (log times). */
 export interface LogGap {
   readonly fromNs: bigint;
@@ -16,8 +18,7 @@ export const GAP_CAUSE = "a log holding two clocks (a capture replayed with its 
 
 /** "no message for 3.1 years of log time (2023-11-14T22:13:26.574Z → 2026-12-03T16:59:34.356Z)". */
 export function logGapLine(gap: LogGap): string {
-  const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
-  return `no message for ${spanWords(Number(gap.toNs - gap.fromNs) / 1e9)} of log time (${iso(gap.fromNs)} → ${iso(gap.toNs)})`;
+  return `no message for ${spanWords(Number(gap.toNs - gap.fromNs) / 1e9)} of log time (${logTimeText(gap.fromNs)} → ${logTimeText(gap.toNs)})`;
 }
 
 function spanWords(s: number): string {

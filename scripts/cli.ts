@@ -17,6 +17,13 @@ function countArg(min: number) {
   };
 }
 
+/** A log's chunk size: bytes, or `live` for the drivers' (LIVE_CHUNK_SIZE). */
+function chunkSizeArg(value: string): number | "live" {
+  if (value === "live") return value;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 2 ** 31) throw new InvalidArgumentError("a whole number of bytes from 1 to 2147483648, or live");
+  return Number(value);
+}
+
 // `curb scenarios | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
@@ -247,14 +254,16 @@ logCommand
   .command("recover")
   .argument("<file>", "an MCAP log cut short (its recorder killed): no footer, so `log info` calls it truncated")
   .requiredOption("--out <file>", "the complete log to write (never the input)")
+  .option("--chunk-size <bytes>", "chunk size of the new log: bytes, or live for a driver's or `curb record`'s (16 KiB; the same size as the input's gives its bytes)", chunkSizeArg)
   .description("copy every message of the complete chunks of a cut-short log into a new, complete log, and say what was lost")
-  .action(async (file: string, opts: { out: string }) => {
-    const { recoverLog } = await import("../replay/index.ts");
+  .action(async (file: string, opts: { out: string; chunkSize?: number | "live" }) => {
+    const { LIVE_CHUNK_SIZE, recoverLog } = await import("../replay/index.ts");
     const { progressBar } = await import("./progressBar.ts");
     const size = statSync(resolve(file), { throwIfNoEntry: false })?.size ?? 0;
     const bar = size > 16 << 20 ? progressBar(10, "recovering") : undefined; // a bar only where the wait is felt
     let tenths = 0;
     const r = await recoverLog(resolve(file), resolve(opts.out), {
+      chunkSize: opts.chunkSize === "live" ? LIVE_CHUNK_SIZE : opts.chunkSize,
       onProgress: (read, total) => {
         for (; bar && tenths < Math.floor((10 * read) / total); tenths++) bar.tick(`${(read / 2 ** 20).toFixed(0)} MiB`);
       },

@@ -17,6 +17,8 @@ export interface ReplayOptions<T> {
   readonly startNs?: bigint;
   /** Called per item with its (loop-shifted, moved) time. Must not throw (drivers count their errors). */
   readonly handle: (item: T, stampNs: bigint) => void;
+  /** Called once, before the first item, with the move onto the host clock (0 without `startNs`). */
+  readonly onStart?: (moveNs: bigint) => void;
   /** Called before each repetition after the first. */
   readonly onLoop?: () => void;
   readonly signal?: AbortSignal;
@@ -35,6 +37,7 @@ export async function replayPaced<T>(o: ReplayOptions<T>): Promise<void> {
   const period = last - first + (n > 1 ? (last - first) / BigInt(n - 1) : 1_000_000n);
   const batch = o.batch ?? 256;
   const move = o.startNs === undefined ? 0n : o.startNs - first;
+  o.onStart?.(move);
   const startWall = process.hrtime.bigint();
   for (let rep = 0n; ; rep++) {
     if (rep > 0n) o.onLoop?.();

@@ -67,6 +67,9 @@ describe("formatLogInfo (what curb log info prints for a person)", () => {
     // A simulation's log starts at 0: its clock, not 1970.
     const sim = formatLogInfo({ ...info, startNs: 0n, endNs: 20_000_000_000n });
     expect(sim).toMatch(/^start {5}0\.000 s on the simulation clock {2}\(0 ns\)\nend {7}20\.000 s on the simulation clock/m);
+    // and so does a silence in it
+    const simGap = formatLogInfo({ ...info, startNs: 0n, endNs: 20_000_000_000n }, { messages: drive.length, gaps: [{ fromNs: 2_500_000_000n, toNs: 15_000_000_000n }] });
+    expect(simGap).toContain("silences  no message for 12.5 s of log time (2.500 s on the simulation clock → 15.000 s on the simulation clock)");
   });
 
   it("groups large counts in threes and cuts a long metadata value to one line", () => {

@@ -202,6 +202,15 @@ describe("curb command line", () => {
     expect(JSON.parse(copy.stdout)).toMatchObject({ complete: true, messages: messageCount, lostBytes: 0 });
     expect(copy.stderr).toBe(`${log} was complete: ${messageCount} messages copied to ${salvaged}\n`);
     expect(readFileSync(salvaged).equals(readFileSync(log))).toBe(true);
+    // In small chunks, as a driver writes them: the same messages in more chunks.
+    const small = join(tmp, "salvaged-small.mcap");
+    expect(curb("log", "recover", log, "--out", small, "--chunk-size", "live").status).toBe(0);
+    const smallInfo = JSON.parse(curb("log", "info", "--json", small).stdout);
+    expect(smallInfo).toMatchObject({ messageCount });
+    expect(smallInfo.chunkCount).toBeGreaterThan(JSON.parse(curb("log", "info", "--json", log).stdout).chunkCount);
+    const zero = curb("log", "recover", log, "--out", small, "--chunk-size", "0");
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toContain("a whole number of bytes from 1 to 2147483648, or live");
     const none = curb("log", "recover", bad, "--out", salvaged);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/corrupt\.mcap: no complete message to recover \(a corrupt record after byte \d+ \(Incorrect chunk CRC/);

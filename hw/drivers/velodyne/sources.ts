@@ -87,7 +87,6 @@ export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
   }
   const abort = new AbortController();
   const startNs = cfg.stamps === "now" ? wallClockNs() : undefined;
-  if (startNs !== undefined && packets.length > 0) driver.clock.receiveMoveNs = startNs - packets[0].timestampNs; // as replayPaced moves them
   const done = replayPaced({
     items: packets,
     stampOf: (p) => p.timestampNs,
@@ -95,6 +94,8 @@ export function startPcap(driver: VelodyneDriver, cfg: PcapInput): Source {
     loop: cfg.loop,
     startNs,
     signal: abort.signal,
+    // A PPS-locked clock places GPS time in the recorded receive time's hour, then moves it the same.
+    onStart: (moveNs) => (driver.clock.receiveMoveNs = moveNs),
     onLoop: () => driver.restartInput(),
     handle: (p, t) => (p.dstPort === cfg.dataPort ? driver.onData(p.payload, t) : driver.onPosition(p.payload, t)),
   }).then(() => {
