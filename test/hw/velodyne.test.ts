@@ -11,7 +11,7 @@ import { PointBuffer } from "../../hw/velodyne/PointBuffer.ts";
 import { ScanAssembler, type CompletedScan } from "../../hw/velodyne/ScanAssembler.ts";
 import { topOfHourToNs } from "../../hw/velodyne/time.ts";
 import { VelodyneDecoder, type AzimuthInterpolation } from "../../hw/velodyne/VelodyneDecoder.ts";
-import { dataBytes, dataText } from "./data.ts";
+import { dataBytes, dataText, vlp16Recording } from "./data.ts";
 import { makePacket } from "./packets.ts";
 
 /** One-to-one nearest match of two xyz sets on a hash grid; counts pairs closer than `tol`. */
@@ -133,8 +133,7 @@ describe("HDL-32E packet (foxglove/velodyne-cloud fixture)", () => {
 });
 
 describe("VLP-16 dual-return recording vs nebula's cloud", () => {
-  const packets = dataBytes("velodyne/vlp16/packets.bin");
-  const index = dataText("velodyne/vlp16/packets_index.csv").trim().split("\n").slice(1).map((l) => l.split(","));
+  const vlp16 = vlp16Recording();
   const calibration = cal("velodyne/vlp16/calibration-VLP16.yaml");
   const pcd = parsePcd(dataBytes("velodyne/vlp16/expected-cloud.pcd"));
   if (!pcd.ok) throw new Error(pcd.error.message);
@@ -146,12 +145,12 @@ describe("VLP-16 dual-return recording vs nebula's cloud", () => {
     const dec = new VelodyneDecoder({ calibration, minRangeM: 0.3, maxRangeM: 300, minAngleDeg: 0, maxAngleDeg: 359, interpolation });
     const asm = new ScanAssembler(dec, { cutAngleDeg: 0 });
     const found = new Map<number, CompletedScan & { copy: PointBuffer }>();
-    for (let p = 0; p < packets.length / 1206; p++) {
-      const stampNs = BigInt(index[p][5]) * 1_000_000_000n + BigInt(index[p][6]);
-      const r = asm.push(packets.subarray(p * 1206, (p + 1) * 1206), stampNs);
+    for (let p = 0; p < vlp16.count; p++) {
+      const stampNs = vlp16.receivedNs(p);
+      const r = asm.push(vlp16.payload(p), stampNs);
       if (!r.ok) throw new Error(r.error.message);
-      expect(r.value.packet.gpsTimestampUs).toBe(Number(index[p][7]));
-      expect(r.value.packet.firstAzimuth).toBe(Number(index[p][10]));
+      expect(r.value.packet.gpsTimestampUs).toBe(vlp16.gpsUs(p));
+      expect(r.value.packet.firstAzimuth).toBe(vlp16.firstAzimuth(p));
       const s = r.value.scan;
       if (s) {
         const copy = new PointBuffer(s.points.length);

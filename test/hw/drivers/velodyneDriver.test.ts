@@ -25,7 +25,7 @@ import { writePcap } from "../../../hw/pcap/pcapWriter.ts";
 import { parseCalibrationYaml } from "../../../hw/velodyne/calibration.ts";
 import { parsePcd } from "../../../hw/velodyne/pcd.ts";
 import { readLog } from "../../../replay/index.ts";
-import { DATA_DIR, dataBytes, dataText } from "../data.ts";
+import { DATA_DIR, dataBytes, dataText, vlp16Recording } from "../data.ts";
 import { FakeBus } from "./fakeBus.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "curb-velodyne-"));
@@ -53,11 +53,10 @@ function capturePackets(): { payload: Uint8Array; t: bigint }[] {
 
 describe("Velodyne driver", () => {
   it("decodes the VLP-16 recording through pcap → driver → MCAP to nebula's 14,831-point scan", async () => {
-    const packets = dataBytes("velodyne/vlp16/packets.bin");
-    const index = dataText("velodyne/vlp16/packets_index.csv").trim().split("\n").slice(1).map((l) => l.split(","));
-    const stamp = (i: number) => BigInt(index[i][5]) * 1_000_000_000n + BigInt(index[i][6]);
+    const vlp16 = vlp16Recording();
+    const packetIds = Array.from({ length: vlp16.count }, (_, i) => i);
     const pcapFile = join(tmp, "vlp16.pcap");
-    writeFileSync(pcapFile, writePcap(index.map((_, i) => ({ timestampNs: stamp(i), payload: packets.subarray(i * 1206, (i + 1) * 1206), dstPort: 2368 }))));
+    writeFileSync(pcapFile, writePcap(packetIds.map((i) => ({ timestampNs: vlp16.receivedNs(i), payload: vlp16.payload(i), dstPort: 2368 }))));
     // nebula's settings (../shared/data/README.md): dual return, 0.3–300 m, cut 0°, cloud angles 0–359°.
     const config = velodyneConfig({
       calibration: data("velodyne/vlp16/calibration-VLP16.yaml"),
@@ -102,19 +101,18 @@ describe("Velodyne driver", () => {
     expect(c.fields.map((f) => `${f.name}@${f.offset}`)).toEqual(["x@0", "y@4", "z@8", "intensity@12", "time_offset_s@16", "ring@20", "return_type@22"]);
     // Time: no position packets, so the sensor clock is anchored to the first packet's receive time
     // and the scan is stamped at its first packet (452) by the sensor's own µs.
-    const gps = (i: number) => BigInt(index[i][7]);
-    const received0 = (stamp(0) / 1000n) * 1000n; // the pcap keeps µs
-    expect(clouds[3].stampNs).toBe(received0 + (gps(452) - gps(0)) * 1000n);
+    const received0 = (vlp16.receivedNs(0) / 1000n) * 1000n; // the pcap keeps µs
+    expect(clouds[3].stampNs).toBe(received0 + BigInt(vlp16.gpsUs(452) - vlp16.gpsUs(0)) * 1000n);
     const t = unpackField(c, "time_offset_s");
     expect(Math.min(...t)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...t)).toBeLessThan(0.11);
   });
 
   it("a PPS-locked capture replayed with stamps: now keeps its GPS times' place among its receive times, moved onto the host clock", async () => {
-    const packets = dataBytes("velodyne/vlp16/packets.bin");
-    const index = dataText("velodyne/vlp16/packets_index.csv").trim().split("\n").slice(1).map((l) => l.split(","));
-    const received = (i: number) => ((BigInt(index[i][5]) * 1_000_000_000n + BigInt(index[i][6])) / 1000n) * 1000n; // the pcap keeps µs
-    const gpsUs = (i: number) => Number(index[i][7]);
+    const vlp16 = vlp16Recording();
+    const packetIds = Array.from({ length: vlp16.count }, (_, i) => i);
+    const received = (i: number) => (vlp16.receivedNs(i) / 1000n) * 1000n; // the pcap keeps µs
+    const gpsUs = vlp16.gpsUs;
     // A position packet saying PPS locked just before the data, as a GPS-disciplined sensor sends them.
     const position = new Uint8Array(512);
     new DataView(position.buffer).setUint32(198, gpsUs(0) - 1000, true);
@@ -124,7 +122,7 @@ describe("Velodyne driver", () => {
       pcapFile,
       writePcap([
         { timestampNs: received(0) - 1_000_000n, payload: position, dstPort: 8308 },
-        ...index.map((_, i) => ({ timestampNs: received(i), payload: packets.subarray(i * 1206, (i + 1) * 1206), dstPort: 2368 })),
+        ...packetIds.map((i) => ({ timestampNs: received(i), payload: vlp16.payload(i), dstPort: 2368 })),
       ]),
     );
     const cloudStamps = async (stamps: "recorded" | "now") => {
@@ -142,7 +140,7 @@ describe("Velodyne driver", () => {
     // (which here runs 0.18 s ahead of the GPS: a stamp from the receive time would be no packet's).
     expect(recorded).toHaveLength(5);
     const hourNs = 3_600_000_000_000n;
-    const gpsNs = new Set(index.map((_, i) => (received(i) / hourNs) * hourNs + BigInt(gpsUs(i)) * 1000n));
+    const gpsNs = new Set(packetIds.map((i) => (received(i) / hourNs) * hourNs + BigInt(gpsUs(i)) * 1000n));
     for (const t of recorded) expect(gpsNs.has(t), `${t}`).toBe(true);
     // Now: every scan moved by one amount, the move of the capture's first packet onto the host clock.
     const moves = now.map((t, i) => t - recorded[i]);
