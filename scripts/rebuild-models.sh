@@ -4,7 +4,7 @@
 # the kinematic-only GRU baseline, then the operating point on val (`curb tune intent`; its warning is
 # also written into prediction/intent/intent-stack.yaml), then `curb eval intent` on the held-out test suite
 # recorded in the card. `make models`.
-# About 40 minutes on a 2-core machine; the datasets take about 6 GB in out/intent.
+# About 40 minutes on a 2-core machine; the datasets take about 9 GB in out/intent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,6 @@
 // The on-disk intent dataset: a few little-endian binary arrays plus header.json describing them
 // (see README.md). Written incrementally (one run at a time), read back whole.
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { diffRasterSpec, RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
 import { META_COLUMNS, type RunSamples, type SequenceInfo, TRACK_COLUMNS } from "./collectRun.ts";
@@ -82,9 +82,13 @@ export interface LoadedDataset extends RunSamples {
 
 const REBUILD = "build one with `curb dataset --suite NAME --out DIR`";
 
+function arrayBytes(a: ArrayFile): number {
+  return a.shape.reduce((x, y) => x * y, 1) * (a.dtype === "uint8" ? 1 : 4);
+}
+
 /** Why `dir`'s array file is unusable, or undefined when its size is the header's. */
 function arrayProblem(dir: string, a: ArrayFile): string | undefined {
-  const expected = a.shape.reduce((x, y) => x * y, 1) * (a.dtype === "uint8" ? 1 : 4);
+  const expected = arrayBytes(a);
   let size: number;
   try {
     size = statSync(join(dir, a.file)).size;
@@ -146,14 +150,37 @@ export function refuseHeldOut(dir: string, header: DatasetHeader, use: string): 
   }
 }
 
+/** The most one typed array holds here (V8 on 64 bits: 2^32 bytes). */
+export const MAX_ARRAY_BYTES = 2 ** 32;
+/** readFileSync refuses files over 2 GiB, so an array file is read in pieces of this size. */
+const READ_PIECE_BYTES = 1 << 30;
+
+/** An array file read into one buffer of its own (aligned for a Float32Array view): no second copy. */
+export function readArrayFile(path: string, byteLength: number): Uint8Array {
+  if (byteLength > MAX_ARRAY_BYTES) {
+    throw new Error(`${path}: ${(byteLength / 2 ** 30).toFixed(1)} GiB, more than one array can hold here (${MAX_ARRAY_BYTES / 2 ** 30} GiB): build the dataset with fewer --variants or scenarios`);
+  }
+  const bytes = new Uint8Array(byteLength);
+  const fd = openSync(path, "r");
+  try {
+    for (let at = 0; at < byteLength; ) {
+      const read = readSync(fd, bytes, at, Math.min(READ_PIECE_BYTES, byteLength - at), at);
+      if (read === 0) throw new Error(`${path}: ends at byte ${at} of ${byteLength} (cut short while being read): ${REBUILD}`);
+      at += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
 /** Reads a dataset folder whole; checks the format and array sizes. */
 export function readDataset(dir: string): LoadedDataset {
   const header = readDatasetHeader(dir);
   const load = <T extends Uint8Array | Float32Array>(name: ArrayName): T => {
-    const buf = readFileSync(join(dir, header.arrays[name].file));
-    const copy = new Uint8Array(buf.byteLength);
-    copy.set(buf);
-    return (header.arrays[name].dtype === "uint8" ? copy : new Float32Array(copy.buffer)) as T;
+    const a = header.arrays[name];
+    const bytes = readArrayFile(join(dir, a.file), arrayBytes(a));
+    return (a.dtype === "uint8" ? bytes : new Float32Array(bytes.buffer)) as T;
   };
   const labels = load<Uint8Array>("labels");
   checkDatasetLabels(dir, labels);

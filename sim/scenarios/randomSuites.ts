@@ -35,11 +35,11 @@ export interface RandomSuiteSpec {
   size: number;
 }
 
-/** Disjoint seed ranges: train [100000, 100800), val [200000, 200400), test [300000, 300400). */
+/** Disjoint seed ranges: train [100000, 100800), val [200000, 200400), test [300000, 302000). */
 export const RANDOM_SUITES: Readonly<Record<"train" | "val" | "test", RandomSuiteSpec>> = Object.freeze({
   train: { firstSeed: 100_000, size: 800 },
   val: { firstSeed: 200_000, size: 400 },
-  test: { firstSeed: 300_000, size: 400 },
+  test: { firstSeed: 300_000, size: 2000 },
 });
 export type RandomSuiteName = keyof typeof RANDOM_SUITES;
 

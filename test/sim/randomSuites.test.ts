@@ -20,7 +20,7 @@ describe("randomised suites", () => {
   it("have the documented sizes and disjoint seed ranges", () => {
     expect(findSuite("train").length).toBe(800);
     expect(findSuite("val").length).toBe(400);
-    expect(findSuite("test").length).toBe(400);
+    expect(findSuite("test").length).toBe(2000);
     const seeds = (["train", "val", "test"] as const).map((n) => new Set(suiteVariants(n).map((v) => v.seed)));
     const ranges = Object.values(RANDOM_SUITES).map((r) => [r.firstSeed, r.firstSeed + r.size] as const);
     for (let i = 0; i < ranges.length; i++) {
