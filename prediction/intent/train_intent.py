@@ -55,6 +55,20 @@ def load_dataset(d):
     }
 
 
+def card_data_summary(d):
+    """What the card says of a dataset: its manifest without the per-scenario lists, plus the sha256 of
+    manifest.json, which holds them (sim/dataset/cardDataSummary.ts writes the same object)."""
+    path = os.path.join(d, "manifest.json")
+    if not os.path.isfile(path):
+        sys.exit(f"{d}: no manifest.json (a dataset folder written by curb dataset has one)")
+    raw = open(path, "rb").read()
+    m = json.loads(raw)
+    scenarios = m.pop("scenarios", None)
+    counts = {k: v for k, v in (m.pop("counts", None) or {}).items() if k != "perScenario"}
+    return {**m, "scenarioCount": len(scenarios) if isinstance(scenarios, list) else 0, "counts": counts,
+            "manifestSha256": hashlib.sha256(raw).hexdigest()}
+
+
 class IntentNet(nn.Module):
     def __init__(self, channels, n_features, n_horizons, feat_mean, feat_std, use_raster=True):
         super().__init__()
@@ -272,6 +286,9 @@ def main():
     t_start = time.time()
 
     train = load_dataset(args.data)
+    # Read before training, so a folder without its manifest fails now rather than after the epochs.
+    data_info = {"data": card_data_summary(args.data), "val": args.val and card_data_summary(args.val),
+                 "test": args.test and card_data_summary(args.test)}
     spec = train["header"]["spec"]
     horizons = spec["horizonsS"]
     C, S, F, H = len(spec["channels"]), spec["sizePx"], len(spec["features"]), len(horizons)
@@ -385,7 +402,7 @@ def main():
         if test["header"]["spec"] != spec:
             sys.exit("--test was built with a different raster spec than --data")
         test_metrics = evaluate(net, test, use_raster, horizons, thresholds)
-        test_info = test["header"]["manifest"]
+        test_info = data_info["test"]
         print(f"test: AUC@1s pre-entry {test_metrics['1s']['preEntry']['auc']:.4f}, F1@1s pre-entry {test_metrics['1s']['preEntry']['f1']:.3f}, "
               f"F1@1s all {test_metrics['1s']['all']['f1']:.3f}")
 
@@ -441,8 +458,8 @@ def main():
         "rasterSpec": spec,
         "training": {
             "command": args.command or " ".join(sys.argv),
-            "data": train["header"]["manifest"],
-            "val": args.val and val["header"]["manifest"] or "last 20% of the training seeds",
+            "data": data_info["data"],
+            "val": data_info["val"] or "last 20% of the training seeds",
             "test": test_info,
             "trainSequences": len(train_seqs),
             "trainFrames": int(len(tr_idx)),

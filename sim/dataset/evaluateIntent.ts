@@ -14,6 +14,7 @@ import { findScenario, templateName } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
 import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
+import { type CardDataSummary, cardDataSummary } from "./cardDataSummary.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
 import { renderEvalIntentPage, timingBinLabel } from "./evalIntentPage.ts";
 import { FIRST_SIGHTS, type FirstSight, firstSight } from "./firstSight.ts";
@@ -441,6 +442,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     const dataDir = opts.data ? resolve(opts.data) : join(out, "data");
     if (!opts.data) await buildDataset({ suite: opts.suite, variants: opts.variants, seedBase: opts.seedBase, variation: opts.variation, out: dataDir, quiet: opts.quiet });
     const ds = readCurrentDataset(dataDir);
+    const cardData = opts.updateCard ? cardDataSummary(dataDir) : undefined; // before the long part: it needs manifest.json
     if (compareDs) checkSameRuns(ds, compareDs, dataDir, resolve(opts.compareData!));
 
     // One step per predictor scored and per ablated channel: on the 400-scenario suites each takes seconds.
@@ -488,7 +490,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     writeFileSync(join(out, "eval.json"), JSON.stringify(report, finiteOrNull, 2));
     writeFileSync(join(out, "eval.txt"), formatEvalTable(report));
     writeFileSync(join(out, "eval.html"), renderEvalIntentPage(report));
-    if (opts.updateCard) recordInCard(resolveModelPath(opts.model), report);
+    if (cardData) recordInCard(resolveModelPath(opts.model), report, cardData);
     return report;
   } finally {
     for (const session of sessions) await session.release();
@@ -519,11 +521,10 @@ export function checkSameRuns(a: LoadedDataset, b: LoadedDataset, aName = "data"
 }
 
 /** Adds (or replaces, for the same data command) the headline numbers of an evaluation in the card. */
-function recordInCard(cardPath: string, r: EvalReport): void {
-  const manifest = (r.data as { manifest?: { command?: string } }).manifest;
+function recordInCard(cardPath: string, r: EvalReport, data: CardDataSummary): void {
   const entry = {
     by: "curb eval intent",
-    data: manifest,
+    data,
     operatingPoint: r.operatingPoint,
     predictors: r.predictors.map((p) => ({
       name: p.name,
@@ -540,7 +541,7 @@ function recordInCard(cardPath: string, r: EvalReport): void {
   editCardFile<{ quality?: { evaluations?: unknown[] } }>(cardPath, (card) => {
     card.quality ??= {};
     const list = (card.quality.evaluations ??= []) as { data?: { command?: string } }[];
-    const i = list.findIndex((e) => e.data?.command === manifest?.command);
+    const i = list.findIndex((e) => e.data?.command === data.command);
     if (i >= 0) list[i] = entry;
     else list.push(entry);
   });

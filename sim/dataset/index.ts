@@ -2,6 +2,7 @@
 // kinematic features, jaywalking labels per horizon), the dataset files, and the `curb dataset` command.
 export * from "./collectRun.ts";
 export * from "./datasetFiles.ts";
+export * from "./cardDataSummary.ts";
 export * from "./buildDataset.ts";
 export * from "./evaluateIntent.ts";
 export * from "./detectionDataset.ts";

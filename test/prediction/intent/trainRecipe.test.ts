@@ -1,12 +1,13 @@
 // CI: the whole recipe end to end on a tiny dataset — curb dataset → train (PyTorch, 1 epoch) → ONNX +
 // card → load in the runtime → streaming equals the full graph → the closed loop runs with it.
 // Skipped (with the reason) when /usr/bin/python3 cannot import torch and onnx.
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkOperatingPoint, IntentPredictor, RASTER_SPEC, readIntentCard, trainIntent, trainingUnavailable } from "../../../prediction/index.ts";
-import { buildDataset, collectRun } from "../../../sim/dataset/index.ts";
+import { buildDataset, cardDataSummary, collectRun, evaluateIntent } from "../../../sim/dataset/index.ts";
 import { runClosedLoop } from "../../../sim/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
 import { maxStreamVsFullDiff } from "./intentFixture.ts";
@@ -55,6 +56,22 @@ describe.skipIf(unavailable !== undefined)("intent training recipe (tiny, CI)", 
     expect(() => checkOperatingPoint(op)).not.toThrow();
     // Half the training windows are seen mirrored (left-hand traffic); the card says so.
     expect(card.training?.mirror).toBe(true);
+    // The card names its data by the manifest's totals and the sha256 of manifest.json, not its
+    // per-scenario lists; train_intent.py and `curb eval intent --update-card` write the same object.
+    const manifestBytes = readFileSync(join(data, "manifest.json"));
+    const manifest = JSON.parse(manifestBytes.toString("utf8"));
+    const trainedOn = card.training?.data as Record<string, unknown> & { counts: Record<string, unknown> };
+    expect(trainedOn).toMatchObject({
+      suite: "default", command: manifest.command, scenarioCount: manifest.scenarios.length,
+      counts: { frames: header.n, sequences: manifest.counts.sequences }, classBalance: manifest.classBalance,
+      manifestSha256: createHash("sha256").update(manifestBytes).digest("hex"),
+    });
+    expect(trainedOn).not.toHaveProperty("scenarios");
+    expect(trainedOn.counts).not.toHaveProperty("perScenario");
+    expect(trainedOn).toEqual(cardDataSummary(data));
+    await evaluateIntent({ data, suite: "default", variants: 2, seedBase: 900, variation: "suite", model: cardPath, out: join(dir, "eval"), ablation: false, quiet: true, updateCard: true });
+    const evaluations = (JSON.parse(readFileSync(cardPath, "utf8")).quality.evaluations) as { data: unknown }[];
+    expect(evaluations.map((e) => e.data)).toEqual([trainedOn]);
     expect(statSync(model).size).toBeLessThan(2_000_000);
     expect(statSync(join(dir, "m", "intent.step.onnx")).size).toBeLessThan(2_000_000);
 
