@@ -215,6 +215,22 @@ program
   });
 
 program
+  .command("explain")
+  .description("say why a model decided as it did")
+  .command("intent")
+  .description("one pedestrian re-run with one input changed at a time (each raster channel zeroed, each feature held at its median): which input raised the warning, or held it back")
+  .requiredOption("--data <dir>", "the dataset folder it is in (e.g. out/intent/suite-test)")
+  .requiredOption("--pedestrian <id>", "SCENARIO/SEED/TRACK, as eval.txt lists false alarms and missed jaywalkers")
+  .option("--model <card>", "model card", "models/intent.card.json")
+  .option("--hold <feature=value>", "also a row with this feature held at this value (repeatable), e.g. ego_ahead_m=60", (v: string, all: string[]) => [...all, v], [] as string[])
+  .option("--json", "print the rows as JSON instead of a table")
+  .action(async (opts: { data: string; pedestrian: string; model: string; hold: string[]; json?: boolean }) => {
+    const { explainIntent, formatExplainTable } = await import("../sim/index.ts");
+    const report = await explainIntent({ data: resolve(opts.data), pedestrian: opts.pedestrian, model: opts.model, holds: opts.hold });
+    console.log(opts.json ? JSON.stringify(report, null, 2) : formatExplainTable(report));
+  });
+
+program
   .command("tune")
   .description("choose an operating point on validation data")
   .command("intent")

@@ -73,7 +73,7 @@ export async function chooseOperatingPoint(opts: TuneOptions): Promise<Operating
   refuseHeldOut(dir, ds.header, "choose an operating point");
   const cardPath = resolveModelPath(opts.model);
   const model = await loadIntentGraph(cardPath, "full", 2);
-  const bar = opts.quiet ? undefined : progressBar(1 + RASTER_SPEC.horizonsS.length, `tune ${ds.sequences.length} pedestrians`);
+  const bar = opts.quiet ? undefined : progressBar(1 + RASTER_SPEC.horizonsS.length, `tune ${ds.sequences.length} track sequences`);
   const probs = await runFullGraph(model.session, model.card.usesRaster, ds);
   await model.session.release();
   bar?.tick(model.card.model);

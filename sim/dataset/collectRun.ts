@@ -35,6 +35,9 @@ export interface SequenceInfo {
   willCross: boolean;
 }
 
+/** How a pedestrian is named across the tools: "jaywalk-group#300008/1/3" (scenario, run seed, track id). */
+export const pedestrianId = (s: Pick<SequenceInfo, "scenario" | "seed" | "trackId">): string => `${s.scenario}/${s.seed}/${s.trackId}`;
+
 /** Growable frame arrays: rasters (uint8), features, labels (uint8 0/1 per horizon), meta, tracks. */
 export interface RunSamples {
   n: number;

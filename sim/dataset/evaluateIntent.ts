@@ -12,7 +12,7 @@ import {
 } from "../../prediction/index.ts";
 import { findScenario, templateName } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
-import { META_COLUMNS, TRACK_COLUMNS } from "./collectRun.ts";
+import { META_COLUMNS, pedestrianId, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type CardDataSummary, cardDataSummary } from "./cardDataSummary.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
@@ -58,6 +58,8 @@ export interface LeadTime {
   horizonS: number; threshold: number; jaywalkers: number; warned: number; medianS: number; p10S: number; p90S: number;
   /** The lead of each warned jaywalker, s, ascending. */
   leadsS: number[];
+  /** The jaywalkers not warned at their road entry (`pedestrianId`s, dataset order). */
+  missedIds: string[];
 }
 
 /** Thresholds of the F1-against-threshold curve. */
@@ -77,7 +79,7 @@ export interface PredictorReport {
    * Per pedestrian, by the warning: a jaywalker is a hit when a warning is in force at its road entry
    * (as for lead time); any other pedestrian is a false alarm when warned on any pre-entry frame.
    */
-  pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number };
+  pedestrians: { jaywalkers: number; hits: number; others: number; falseAlarms: number; precision: number; recall: number; f1: number; falseAlarmIds: string[] };
   /** Pre-entry frames at the 1 s head per scenario template ("jaywalk-group#300008" → "jaywalk-group"): where the errors are. */
   byScenario: Record<string, { tp: number; fp: number; fn: number }>;
   /** The same frames per template split by how each pedestrian moved when first tracked (see firstSight): a standing jaywalker walks to the curb as a hesitater does. */
@@ -223,6 +225,8 @@ const EARLY_TOLERANCE_S = 0.5;
 
 /** The head the frame-level targets are set on (F1, ROC-AUC): the timing tables, curves and intervals are of it. */
 export const TARGET_HORIZON_S = 1;
+/** Pedestrian ids listed per kind in eval.txt (eval.json has them all). */
+const LISTED_IDS = 12;
 
 export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op: OperatingPoint): PredictorReport {
   const pre: number[] = [];
@@ -243,8 +247,9 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   });
   const lead = (kd: number): LeadTime => {
     const threshold = thresholds[kd];
-    const leads: number[] = [];
-    let jaywalkers = 0;
+    // Per jaywalker, its track's last piece seen before the entry: a track lost and found again
+    // (same id) is one pedestrian, warned or not when it leaves the curb.
+    const atEntry = new Map<string, number | undefined>();
     for (const s of ds.sequences) {
       const tS: number[] = [], p: number[] = [];
       let entry = NaN;
@@ -254,15 +259,17 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
         const tte = ds.meta[i * M + col("time_to_entry_s")];
         if (Number.isFinite(tte)) entry = ds.meta[i * M + col("t_s")] + tte;
       }
-      if (s.willJaywalk && Number.isFinite(entry) && tS[0] < entry) {
-        jaywalkers++;
-        const l = warningLeadTimeS(tS, p, entry, threshold);
-        if (l !== undefined) leads.push(l);
-      }
+      if (s.willJaywalk && Number.isFinite(entry) && tS[0] < entry) atEntry.set(pedestrianId(s), warningLeadTimeS(tS, p, entry, threshold));
+    }
+    const leads: number[] = [];
+    const missedIds: string[] = [];
+    for (const [id, l] of atEntry) {
+      if (l !== undefined) leads.push(l);
+      else missedIds.push(id);
     }
     return {
-      horizonS: RASTER_SPEC.horizonsS[kd], threshold, jaywalkers, warned: leads.length, medianS: median(leads), p10S: quantile(leads, 0.1), p90S: quantile(leads, 0.9),
-      leadsS: leads.sort((a, b) => a - b),
+      horizonS: RASTER_SPEC.horizonsS[kd], threshold, jaywalkers: atEntry.size, warned: leads.length, medianS: median(leads), p10S: quantile(leads, 0.1), p90S: quantile(leads, 0.9),
+      leadsS: leads.sort((a, b) => a - b), missedIds,
     };
   };
   let onsets = 0, hours = 0, nonCrossers = 0;
@@ -278,8 +285,9 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   const byScenario: PredictorReport["byScenario"] = {};
   const byFirstSight: PredictorReport["byFirstSight"] = {};
   const noCounts = () => Object.fromEntries(FIRST_SIGHTS.map((k) => [k, { pedestrians: 0, tp: 0, fp: 0, fn: 0 }])) as PredictorReport["byFirstSight"][string];
-  let others = 0, falseAlarms = 0;
-  const perPedestrian: number[] = []; // TP, FP, FN of each pedestrian with pre-entry frames
+  // Pedestrians, not track pieces: one lost and found again is one pedestrian, warned if either piece was.
+  const otherIds = new Set<string>(), falseAlarmIds = new Set<string>();
+  const perPedestrian = new Map<string, [number, number, number]>(); // TP, FP, FN of each pedestrian with pre-entry frames, all its pieces
   const sights = ds.sequences.map((s) => firstSight(ds, s.start, s.length));
   for (const [q, s] of ds.sequences.entries()) {
     const template = templateName(s.scenario);
@@ -298,19 +306,22 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     }
     c.tp += tp; c.fp += fp; c.fn += fn;
     if (frames > 0) {
-      perPedestrian.push(tp, fp, fn);
+      const counts = perPedestrian.get(pedestrianId(s));
+      if (counts) { counts[0] += tp; counts[1] += fp; counts[2] += fn; }
+      else perPedestrian.set(pedestrianId(s), [tp, fp, fn]);
       const k = byFirstSight[template][sights[q]];
       k.pedestrians++; k.tp += tp; k.fp += fp; k.fn += fn;
     }
     if (!s.willJaywalk) {
-      others++;
-      if (warned) falseAlarms++;
+      otherIds.add(pedestrianId(s));
+      if (warned) falseAlarmIds.add(pedestrianId(s));
     }
   }
   const ttePre = pre.map((i) => ds.meta[i * M + col("time_to_entry_s")]);
   const leadTimeByHorizon = RASTER_SPEC.horizonsS.map((_, k) => lead(k));
   const leadTime = leadTimeByHorizon[kw];
   const hits = leadTime.warned;
+  const others = otherIds.size, falseAlarms = falseAlarmIds.size;
   const precision = hits + falseAlarms > 0 ? hits / (hits + falseAlarms) : 0;
   const recall = leadTime.jaywalkers > 0 ? hits / leadTime.jaywalkers : 0;
   return {
@@ -326,13 +337,14 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     beforeEntry: probabilityBeforeEntry(ttePre, pPre),
     stepOff: stepOffLookAlikes(ds, probs, kf, sights),
     curves: { roc: rocCurve(yPre, pPre), reliability: reliabilityBins(yPre, pPre), f1ByThreshold: f1ByThreshold(yPre, pPre, CURVE_THRESHOLDS) },
-    preEntryF1Interval: pedestrianBootstrapF1(perPedestrian),
-    preEntryCounts: perPedestrian,
-    pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall) },
+    preEntryF1Interval: pedestrianBootstrapF1([...perPedestrian.values()].flat()),
+    preEntryCounts: [...perPedestrian.values()].flat(),
+    pedestrians: { jaywalkers: leadTime.jaywalkers, hits, others, falseAlarms, precision, recall, f1: f1Score(precision, recall), falseAlarmIds: [...falseAlarmIds] },
   };
 }
 
 export interface EvalReport {
+  /** The dataset folder scored and its manifest ({ dir, manifest }). */
   data: unknown;
   model: string;
   operatingPoint: OperatingPoint;
@@ -388,6 +400,14 @@ export function formatEvalTable(r: EvalReport): string {
     }
     lines.push(`F1@1s pre-entry with warnings up to ${EARLY_TOLERANCE_S} s early forgiven (diagnostic, not the headline): ` +
       r.predictors.map((p) => `${p.name} ${f3(p.earlyTolerantF1)}`).join(", "));
+  }
+  if (model) {
+    // Who to look at next: `curb explain intent --pedestrian ID` says which input raised or held back each.
+    const some = (ids: string[]) => (ids.length ? ids.slice(0, LISTED_IDS).join(", ") + (ids.length > LISTED_IDS ? `, … (all ${ids.length} in eval.json)` : "") : "none");
+    lines.push("");
+    lines.push(`${model.name}: false alarms (${model.pedestrians.falseAlarmIds.length}): ${some(model.pedestrians.falseAlarmIds)}`);
+    lines.push(`${model.name}: jaywalkers not warned at their entry (${model.leadTime.missedIds.length}): ${some(model.leadTime.missedIds)}`);
+    lines.push(`why one was warned or not: curb explain intent --data ${(r.data as { dir?: string }).dir ?? "DIR"} --pedestrian ID`);
   }
   const cmp = r.comparison;
   if (cmp) {
@@ -448,7 +468,7 @@ export async function evaluateIntent(opts: EvalOptions): Promise<EvalReport> {
     // One step per predictor scored and per ablated channel: on the 400-scenario suites each takes seconds.
     const ablate = opts.ablation && model.card.usesRaster;
     const steps = 3 + (kin ? 1 : 0) + (other ? 1 : 0) + (ablate ? RASTER_SPEC.channels.length : 0);
-    const bar = opts.quiet ? undefined : progressBar(steps, `eval ${ds.sequences.length} pedestrians`);
+    const bar = opts.quiet ? undefined : progressBar(steps, `eval ${ds.sequences.length} track sequences`);
     const predictors: PredictorReport[] = [];
     const intentProbs = await runFullGraph(model.session, model.card.usesRaster, ds);
     predictors.push(scorePredictor(model.card.model, ds, intentProbs, op));

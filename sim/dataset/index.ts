@@ -5,6 +5,7 @@ export * from "./datasetFiles.ts";
 export * from "./cardDataSummary.ts";
 export * from "./buildDataset.ts";
 export * from "./evaluateIntent.ts";
+export * from "./explainIntent.ts";
 export * from "./detectionDataset.ts";
 export * from "./chooseOperatingPoint.ts";
 export * from "./evalIntentPage.ts";

@@ -85,8 +85,8 @@ describe.skipIf(!existsSync(card))("curb tune intent", () => {
     let progress = "";
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((progress += String(chunk)), true));
     const c = await chooseOperatingPoint({ data, model: join(model, "intent.card.json"), minLeadS: 1, chosenOn: "val" }).finally(() => stderr.mockRestore());
-    expect(progress).toMatch(/^tune \d+ pedestrians .* 1\/5 /m);
-    expect(progress).toMatch(/^tune \d+ pedestrians .* 5\/5 .*the 2 s head at 9 thresholds/m);
+    expect(progress).toMatch(/^tune \d+ track sequences .* 1\/5 /m);
+    expect(progress).toMatch(/^tune \d+ track sequences .* 5\/5 .*the 2 s head at 9 thresholds/m);
     expect(c.rows.every((r) => r.warned === 0 && r.jaywalkers === 0)).toBe(true);
   });
 

@@ -37,6 +37,9 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     for (const n of names) expect(html).toContain(`<td>${n}</td>`);
     expect(html).toContain("<td>-history</td>");
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
+    // Who to explain next: the model's false alarms and misses by id, and the command that explains one.
+    expect(formatEvalTable(report)).toContain(`intent_cnn_gru: false alarms (${report.predictors[0].pedestrians.falseAlarmIds.length}): `);
+    expect(formatEvalTable(report)).toContain(`curb explain intent --data ${data} --pedestrian ID`);
     // The card's operating point by default.
     expect(report.operatingPoint).toEqual(operatingPointOf(readIntentCard(card)));
     // Compared with itself (at its card's operating point, the one used above): paired, the difference is 0 on every resample.
