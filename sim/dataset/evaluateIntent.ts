@@ -289,6 +289,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
   const otherIds = new Set<string>(), falseAlarmIds = new Set<string>();
   const perPedestrian = new Map<string, [number, number, number]>(); // TP, FP, FN of each pedestrian with pre-entry frames, all its pieces
   const sights = ds.sequences.map((s) => firstSight(ds, s.start, s.length));
+  const sightOf = new Map<string, FirstSight>();
   for (const [q, s] of ds.sequences.entries()) {
     const template = templateName(s.scenario);
     const c = (byScenario[template] ??= { tp: 0, fp: 0, fn: 0 });
@@ -306,11 +307,14 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     }
     c.tp += tp; c.fp += fp; c.fn += fn;
     if (frames > 0) {
-      const counts = perPedestrian.get(pedestrianId(s));
+      // A later piece of a track adds its frames to the pedestrian, and to how its first piece moved.
+      const id = pedestrianId(s);
+      const counts = perPedestrian.get(id);
       if (counts) { counts[0] += tp; counts[1] += fp; counts[2] += fn; }
-      else perPedestrian.set(pedestrianId(s), [tp, fp, fn]);
-      const k = byFirstSight[template][sights[q]];
-      k.pedestrians++; k.tp += tp; k.fp += fp; k.fn += fn;
+      else { perPedestrian.set(id, [tp, fp, fn]); sightOf.set(id, sights[q]); }
+      const k = byFirstSight[template][sightOf.get(id)!];
+      if (!counts) k.pedestrians++;
+      k.tp += tp; k.fp += fp; k.fn += fn;
     }
     if (!s.willJaywalk) {
       otherIds.add(pedestrianId(s));

@@ -129,6 +129,22 @@ describe("scorePredictor", () => {
     return { ds, probs };
   }
 
+  it("counts a track lost and found again as one pedestrian, under how its first piece moved", () => {
+    // The walker's track breaks after 10 frames and comes back under the same id, walking; warned once in each piece.
+    const walker = Array.from({ length: 20 }, (_, k) => (k === 2 || k === 12 ? 0.6 : 0.1));
+    const { ds, probs } = synthetic(Array.from({ length: 20 }, () => 0.1), walker);
+    const F = RASTER_SPEC.features.length;
+    for (let i = 30; i < 40; i++) ds.features[i * F + RASTER_SPEC.features.indexOf("speed_mps")] = 1.2;
+    const [jaywalker, whole] = ds.sequences;
+    ds.sequences = [jaywalker, { ...whole, length: 10 }, { ...whole, start: 30, length: 10 }];
+    const r = scorePredictor("test", ds, probs, at05);
+    expect(r.pedestrians).toMatchObject({ jaywalkers: 1, others: 1, falseAlarms: 1, falseAlarmIds: ["s/1/20"] });
+    expect(r.byFirstSight.s.standing).toEqual({ pedestrians: 1, tp: 0, fp: 2, fn: 0 });
+    expect(r.byFirstSight.s.walking.pedestrians).toBe(1); // the jaywalker only
+    expect(r.preEntryCounts).toEqual([0, 0, 10, 0, 2, 0]); // two pedestrians resampled, not three pieces
+    expect(r.falseWarnings.warnings).toBe(2); // the stack starts the found track afresh: two warnings raised
+  });
+
   it("counts a warned jaywalker as a hit and a warned walker as a false alarm, per pedestrian", () => {
     // Jaywalker: warned from t = 0.8 s (0.7 s before its entry); walker: one frame above the threshold.
     const jay = Array.from({ length: 20 }, (_, k) => (k >= 8 ? 0.9 : 0.1));
