@@ -211,9 +211,9 @@ function refuseStaleSpec(dir: string, header: DatasetHeader): void {
 /**
  * `readCurrentDataset` of frames [start, start + count) only, each array read at its offset: one
  * pedestrian of a 3.7 GB suite without reading the rest. The sequences wholly inside are kept, rebased.
+ * `header`: the folder's, when the caller has read it already.
  */
-export function readCurrentDatasetFrames(dir: string, start: number, count: number): LoadedDataset {
-  const header = readDatasetHeader(dir);
+export function readCurrentDatasetFrames(dir: string, start: number, count: number, header = readDatasetHeader(dir)): LoadedDataset {
   refuseStaleSpec(dir, header);
   if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 1 && start + count <= header.n)) {
     throw new Error(`${dir}: frames ${start}…${start + count - 1} are not within its ${header.n} frames`);

@@ -12,7 +12,7 @@ import {
 } from "../../prediction/index.ts";
 import { findScenario, templateName } from "../scenarios/index.ts";
 import { World } from "../world/index.ts";
-import { META_COLUMNS, pedestrianId, TRACK_COLUMNS } from "./collectRun.ts";
+import { META_COLUMNS, pedestrianId, type SequenceInfo, TRACK_COLUMNS } from "./collectRun.ts";
 import { buildDataset, type DatasetOptions } from "./buildDataset.ts";
 import { type CardDataSummary, cardDataSummary } from "./cardDataSummary.ts";
 import { type LoadedDataset, readCurrentDataset, readDataset } from "./datasetFiles.ts";
@@ -228,6 +228,57 @@ export const TARGET_HORIZON_S = 1;
 /** Pedestrian ids listed per kind in eval.txt (eval.json has them all). */
 const LISTED_IDS = 12;
 
+/** One track sequence's frames before its road entry at an operating point: the warning head, and the 1 s head against the labels. */
+export interface PreEntryScore {
+  frames: number;
+  warnedFrames: number;
+  /** Time of the first frame warned, s; null when none. */
+  firstWarnedS: number | null;
+  maxWarningP: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+export function scorePreEntry(ds: LoadedDataset, s: SequenceInfo, probs: Probs, op: OperatingPoint): PreEntryScore {
+  const kw = RASTER_SPEC.horizonsS.indexOf(op.warningHorizonS), tw = thresholdAt(op, op.warningHorizonS);
+  const kf = RASTER_SPEC.horizonsS.indexOf(TARGET_HORIZON_S), tf = thresholdAt(op, TARGET_HORIZON_S);
+  const r: PreEntryScore = { frames: 0, warnedFrames: 0, firstWarnedS: null, maxWarningP: 0, tp: 0, fp: 0, fn: 0 };
+  for (let i = s.start; i < s.start + s.length; i++) {
+    if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
+    r.frames++;
+    const pw = probs[i * H + kw];
+    r.maxWarningP = Math.max(r.maxWarningP, pw);
+    if (pw >= tw) {
+      r.warnedFrames++;
+      r.firstWarnedS ??= ds.meta[i * M + col("t_s")];
+    }
+    const y = ds.labels[i * H + kf] === 1, positive = probs[i * H + kf] >= tf;
+    if (y && positive) r.tp++;
+    else if (positive) r.fp++;
+    else if (y) r.fn++;
+  }
+  return r;
+}
+
+/**
+ * A jaywalker's warning lead in one track sequence (`warningLeadTimeS` at head `k`, `threshold`): null
+ * when the warning misses its entry; undefined when the sequence is not a jaywalker tracked before it.
+ */
+export function sequenceWarningLead(ds: LoadedDataset, s: SequenceInfo, probs: Probs, k: number, threshold: number): number | null | undefined {
+  if (!s.willJaywalk) return undefined;
+  const tS: number[] = [], p: number[] = [];
+  let entry = NaN;
+  for (let i = s.start; i < s.start + s.length; i++) {
+    tS.push(ds.meta[i * M + col("t_s")]);
+    p.push(probs[i * H + k]);
+    const tte = ds.meta[i * M + col("time_to_entry_s")];
+    if (Number.isFinite(tte)) entry = ds.meta[i * M + col("t_s")] + tte;
+  }
+  if (!(Number.isFinite(entry) && tS[0] < entry)) return undefined;
+  return warningLeadTimeS(tS, p, entry, threshold) ?? null;
+}
+
 export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op: OperatingPoint): PredictorReport {
   const pre: number[] = [];
   for (let i = 0; i < ds.n; i++) if (ds.meta[i * M + col("pre_entry")] === 1) pre.push(i);
@@ -249,22 +300,15 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     const threshold = thresholds[kd];
     // Per jaywalker, its track's last piece seen before the entry: a track lost and found again
     // (same id) is one pedestrian, warned or not when it leaves the curb.
-    const atEntry = new Map<string, number | undefined>();
+    const atEntry = new Map<string, number | null>();
     for (const s of ds.sequences) {
-      const tS: number[] = [], p: number[] = [];
-      let entry = NaN;
-      for (let i = s.start; i < s.start + s.length; i++) {
-        tS.push(ds.meta[i * M + col("t_s")]);
-        p.push(probs[i * H + kd]);
-        const tte = ds.meta[i * M + col("time_to_entry_s")];
-        if (Number.isFinite(tte)) entry = ds.meta[i * M + col("t_s")] + tte;
-      }
-      if (s.willJaywalk && Number.isFinite(entry) && tS[0] < entry) atEntry.set(pedestrianId(s), warningLeadTimeS(tS, p, entry, threshold));
+      const l = sequenceWarningLead(ds, s, probs, kd, threshold);
+      if (l !== undefined) atEntry.set(pedestrianId(s), l);
     }
     const leads: number[] = [];
     const missedIds: string[] = [];
     for (const [id, l] of atEntry) {
-      if (l !== undefined) leads.push(l);
+      if (l !== null) leads.push(l);
       else missedIds.push(id);
     }
     return {
@@ -295,16 +339,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     const c = (byScenario[template] ??= { tp: 0, fp: 0, fn: 0 });
     // Every template gets its split, zeros where no pedestrian was tracked before its entry (hidden ones).
     byFirstSight[template] ??= noCounts();
-    let warned = false, frames = 0, tp = 0, fp = 0, fn = 0;
-    for (let i = s.start; i < s.start + s.length; i++) {
-      if (ds.meta[i * M + col("pre_entry")] !== 1) continue;
-      frames++;
-      warned ||= probs[i * H + kw] >= tw;
-      const y = ds.labels[i * H + kf] === 1, positive = probs[i * H + kf] >= tf;
-      if (y && positive) tp++;
-      else if (positive) fp++;
-      else if (y) fn++;
-    }
+    const { frames, warnedFrames, tp, fp, fn } = scorePreEntry(ds, s, probs, op);
     c.tp += tp; c.fp += fp; c.fn += fn;
     if (frames > 0) {
       // A later piece of a track adds its frames to the pedestrian, and to how its first piece moved.
@@ -318,7 +353,7 @@ export function scorePredictor(name: string, ds: LoadedDataset, probs: Probs, op
     }
     if (!s.willJaywalk) {
       otherIds.add(pedestrianId(s));
-      if (warned) falseAlarmIds.add(pedestrianId(s));
+      if (warnedFrames > 0) falseAlarmIds.add(pedestrianId(s));
     }
   }
   const ttePre = pre.map((i) => ds.meta[i * M + col("time_to_entry_s")]);

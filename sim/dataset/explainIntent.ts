@@ -3,10 +3,10 @@
 // counting what the warning and the 1 s head do then. A sensitivity test on the same weights, as the
 // suite's channel ablation is, but for one pedestrian: the suite's averages hide a false alarm that
 // one flickering feature raises.
-import { horizonKey, INTENT_FEATURES, loadIntentGraph, median, type OperatingPoint, operatingPointOf, RASTER_SPEC, resolveModelPath, thresholdAt, warningLeadTimeS } from "../../prediction/index.ts";
+import { horizonKey, INTENT_FEATURES, loadIntentGraph, median, type OperatingPoint, operatingPointOf, RASTER_SPEC, resolveModelPath, thresholdAt } from "../../prediction/index.ts";
 import { META_COLUMNS, pedestrianId } from "./collectRun.ts";
 import { type LoadedDataset, readCurrentDatasetFrames, readDatasetHeader } from "./datasetFiles.ts";
-import { runFullGraph, TARGET_HORIZON_S } from "./evaluateIntent.ts";
+import { runFullGraph, scorePreEntry, sequenceWarningLead, TARGET_HORIZON_S } from "./evaluateIntent.ts";
 
 export interface ExplainOptions {
   data: string;
@@ -76,36 +76,22 @@ export function readPedestrian(dir: string, id: string): LoadedDataset {
   }
   const start = Math.min(...mine.map((s) => s.start));
   const end = Math.max(...mine.map((s) => s.start + s.length));
-  const ds = readCurrentDatasetFrames(dir, start, end - start);
+  const ds = readCurrentDatasetFrames(dir, start, end - start, header);
   // Frames between its sequences (another pedestrian's) stay in the arrays but are never scored.
   return { ...ds, sequences: ds.sequences.filter((s) => pedestrianId(s) === id) };
 }
 
 function scoreRow(input: string, ds: LoadedDataset, probs: Float32Array, op: OperatingPoint): ExplainRow {
   const kw = RASTER_SPEC.horizonsS.indexOf(op.warningHorizonS), tw = thresholdAt(op, op.warningHorizonS);
-  const kf = RASTER_SPEC.horizonsS.indexOf(TARGET_HORIZON_S), tf = thresholdAt(op, TARGET_HORIZON_S);
   const row: ExplainRow = { input, warnedFrames: 0, tp: 0, fp: 0, fn: 0, maxWarningP: 0, firstWarningS: null, leadS: null };
   for (const s of ds.sequences) {
-    const tS: number[] = [], p: number[] = [];
-    let entry = NaN;
-    for (let i = s.start; i < s.start + s.length; i++) {
-      const t = meta(ds, i, "t_s"), tte = meta(ds, i, "time_to_entry_s");
-      tS.push(t);
-      p.push(probs[i * H + kw]);
-      if (Number.isFinite(tte)) entry = t + tte;
-      if (meta(ds, i, "pre_entry") !== 1) continue;
-      const pw = probs[i * H + kw];
-      row.maxWarningP = Math.max(row.maxWarningP, pw);
-      if (pw >= tw) {
-        row.warnedFrames++;
-        row.firstWarningS ??= t;
-      }
-      const y = ds.labels[i * H + kf] === 1, positive = probs[i * H + kf] >= tf;
-      if (y && positive) row.tp++;
-      else if (positive) row.fp++;
-      else if (y) row.fn++;
-    }
-    if (s.willJaywalk && Number.isFinite(entry) && tS[0] < entry) row.leadS = warningLeadTimeS(tS, p, entry, tw) ?? null;
+    const r = scorePreEntry(ds, s, probs, op);
+    row.warnedFrames += r.warnedFrames;
+    row.tp += r.tp; row.fp += r.fp; row.fn += r.fn;
+    row.maxWarningP = Math.max(row.maxWarningP, r.maxWarningP);
+    row.firstWarningS ??= r.firstWarnedS;
+    const lead = sequenceWarningLead(ds, s, probs, kw, tw);
+    if (lead !== undefined) row.leadS = lead;
   }
   return row;
 }
