@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +29,17 @@ describe.skipIf(!existsSync(card))("curb explain intent", () => {
     expect(part.meta).toEqual(whole.meta.subarray(s.start * M, (s.start + s.length) * M));
     expect(part.sequences).toEqual([{ ...s, start: 0 }]);
     expect(() => readCurrentDatasetFrames(data, whole.n - 1, 2)).toThrow(/not within its \d+ frames/);
+  });
+
+  it("refuses a dataset drawn by another raster spec, as the whole read does", async () => {
+    const stale = join(dir, "stale");
+    cpSync(data, stale, { recursive: true });
+    const header = JSON.parse(readFileSync(join(stale, "header.json"), "utf8"));
+    header.spec.version += 1;
+    writeFileSync(join(stale, "header.json"), JSON.stringify(header));
+    expect(() => readCurrentDataset(stale)).toThrow(/was rasterised by another raster spec than this checkout's/);
+    expect(() => readCurrentDatasetFrames(stale, 0, 1)).toThrow(/was rasterised by another raster spec than this checkout's/);
+    await expect(explainIntent({ data: stale, pedestrian: pedestrianId(whole.sequences[0]), model: card })).rejects.toThrow(/another raster spec/);
   });
 
   it("its 'as recorded' row is what curb eval intent scores for that pedestrian on the whole dataset, all its track's pieces", async () => {
