@@ -1,7 +1,7 @@
 // Longitudinal plan: IDM toward the desired speed, behind the lead vehicle in the ego lane and behind a
 // virtual stop line before every pedestrian predicted to enter the ego path; the most restrictive wins.
 // Lateral: pure pursuit on the ego lane centreline.
-import { msg, toTimestamp } from "../bus/index.ts";
+import { msg, secondsToNs, toTimestamp } from "../bus/index.ts";
 import { StreetGeometry } from "../prediction/index.ts";
 import { accAccel, idmFreeAccel } from "./idm.ts";
 import { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
@@ -22,6 +22,8 @@ export interface LaneObstacle {
   jamGapM: number;
   /** Pedestrian already in the ego path now (rather than predicted to enter it). */
   inPathNow: boolean;
+  /** A warned pedestrian yielded to after its track was lost (see lostPedestrianMemoryS). */
+  outOfSight?: boolean;
 }
 
 export interface PlannerInput {
@@ -42,6 +44,12 @@ export class Planner {
   readonly params: PlanningParams;
   private map: msg.StreetMap | undefined;
   private street: StreetGeometry | undefined;
+  /**
+   * Pedestrians the ego yields to on a predicted-only conflict, by track id: the conflict's arc length and
+   * when the track was last seen. Kept while the conflict lasts, and for `lostPedestrianMemoryS` after the
+   * track is lost (a warned pedestrian who vanishes behind a bus has not gone away).
+   */
+  private yieldingTo = new Map<number, { sM: number; seenNs: bigint }>();
 
   constructor(params: PlanningParamsInput = {}) {
     this.params = parsePlanningParams(params);
@@ -50,6 +58,7 @@ export class Planner {
   setMap(map: msg.StreetMap): void {
     this.map = map;
     this.street = new StreetGeometry(map);
+    this.yieldingTo.clear();
   }
 
   get hasMap(): boolean {
@@ -84,7 +93,7 @@ export class Planner {
     const sFront = sEgo + lengthM / 2;
     const obstacles = [
       ...this.leadVehicles(lane, input.tracks, sFront),
-      ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM),
+      ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM, v, input.stampNs),
     ];
 
     // Longitudinal: the most restrictive constraint at t = 0.
@@ -112,7 +121,7 @@ export class Planner {
       decision = o.inPathNow || v < p.stoppedSpeedMps ? Decision.STOP : Decision.YIELD;
       reason = o.inPathNow
         ? `pedestrian ${o.trackId} in the ego path ${ahead} m ahead: stopping ${o.jamGapM} m before`
-        : `pedestrian ${o.trackId} predicted to enter the ego path ${ahead} m ahead: yielding`;
+        : `pedestrian ${o.trackId}${o.outOfSight ? " (out of sight)" : ""} predicted to enter the ego path ${ahead} m ahead: yielding`;
       reasonTrackId = o.trackId;
       targetSpeedMps = 0;
     } else if (binds && binding!.kind === "vehicle") {
@@ -170,7 +179,7 @@ export class Planner {
   }
 
   private pedestrianConflicts(
-    lane: LaneFrame, tracks: msg.TrackList | undefined, predictions: msg.AgentPredictions | undefined, sFront: number, egoWidthM: number,
+    lane: LaneFrame, tracks: msg.TrackList | undefined, predictions: msg.AgentPredictions | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint,
   ): LaneObstacle[] {
     const p = this.params;
     const out: LaneObstacle[] = [];
@@ -179,9 +188,12 @@ export class Planner {
     const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
     const onRoadBandM = lane.widthM / 2 + p.onRoadNearLaneMarginM;
     const minAheadM = sFront - 0.5;
+    const yielding = new Map<number, { sM: number; seenNs: bigint }>();
+    const seen = new Set<number>();
 
     for (const t of tracks?.tracks ?? []) {
       if (t.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
+      seen.add(t.id);
       const agent = agents.get(t.id);
       let conflictS = Infinity;
       let inPathNow = false;
@@ -199,38 +211,66 @@ export class Planner {
         if (inPathNow) out.push({ kind: "pedestrian", trackId: t.id, sM: conflictS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow });
         continue;
       }
-      const check = (x: number, y: number): void => {
-        const q = lane.project(x, y);
-        if (q.sM > minAheadM && Math.abs(q.offsetM) <= pathBandM && q.sM < conflictS) conflictS = q.sM;
-      };
-      // The most likely predicted path, or constant velocity from the track when there is none.
-      const path = agent?.paths.reduce<msg.PredictedPath | undefined>((b, c) => (!b || c.probability > b.probability ? c : b), undefined);
-      let lastX = t.xM;
-      let lastY = t.yM;
-      let lastT = 0;
-      if (path && path.points.length > 0 && path.dtS > 0) {
+      // What the pedestrian is doing (position and velocity) may ask for any braking. What a predictor says
+      // it will do beyond that (another published path, e.g. a warned pedestrian's crossing path) is a guess
+      // about someone still on the sidewalk: the ego yields to it only if it can stop comfortably before the
+      // conflict, and then keeps yielding while the conflict lasts. Braking part way would bring the ego to
+      // the conflict later and slower, just when the pedestrian may step out.
+      const horizonS = agent?.crossingPredicted ? p.crossingPathHorizonS : p.pedestrianPathHorizonS;
+      let motionS = conflictS;
+      this.checkPath(t.xM, t.yM, 0, t.vxMps, t.vyMps, horizonS, (x, y) => (motionS = Math.min(motionS, this.conflictAt(lane, x, y, minAheadM, pathBandM))));
+      let predictedS = Infinity;
+      for (const path of agent?.paths ?? []) {
+        if (path.points.length === 0 || !(path.dtS > 0)) continue;
+        let lastX = t.xM;
+        let lastY = t.yM;
+        let lastT = 0;
+        let vx = t.vxMps;
+        let vy = t.vyMps;
         for (let k = 0; k < path.points.length; k++) {
           const tk = (k + 1) * path.dtS;
           if (tk > p.pedestrianPathHorizonS + 1e-9) break;
-          lastX = path.points[k].x;
-          lastY = path.points[k].y;
+          const q = path.points[k];
+          vx = (q.x - lastX) / (tk - lastT);
+          vy = (q.y - lastY) / (tk - lastT);
+          lastX = q.x;
+          lastY = q.y;
           lastT = tk;
-          check(lastX, lastY);
+          predictedS = Math.min(predictedS, this.conflictAt(lane, lastX, lastY, minAheadM, pathBandM));
         }
-      }
-      // Extend at constant velocity: to the path horizon without a path, further when a crossing is predicted.
-      const horizonS = agent?.crossingPredicted ? p.crossingPathHorizonS : p.pedestrianPathHorizonS;
-      const stepS = 0.1;
-      for (let tk = lastT + stepS; tk <= horizonS + 1e-9; tk += stepS) {
-        const dt = tk - lastT;
-        check(lastX + t.vxMps * dt, lastY + t.vyMps * dt);
+        // Extend at the path's last velocity: to the path horizon, further when a crossing is predicted.
+        this.checkPath(lastX, lastY, lastT, vx, vy, horizonS, (x, y) => (predictedS = Math.min(predictedS, this.conflictAt(lane, x, y, minAheadM, pathBandM))));
       }
 
-      if (Number.isFinite(conflictS)) {
-        out.push({ kind: "pedestrian", trackId: t.id, sM: conflictS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow });
+      if (Number.isFinite(motionS)) {
+        out.push({ kind: "pedestrian", trackId: t.id, sM: motionS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow });
+      }
+      if (predictedS < motionS - 1e-6) {
+        const stopGapM = predictedS - sFront - p.pedestrianStopDistanceM;
+        if (this.yieldingTo.has(t.id) || (stopGapM >= 0 && (v * v) / (2 * p.comfortDecelMps2) <= stopGapM)) {
+          yielding.set(t.id, { sM: predictedS, seenNs: stampNs });
+          out.push({ kind: "pedestrian", trackId: t.id, sM: predictedS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow: false });
+        }
       }
     }
+    for (const [id, y] of this.yieldingTo) {
+      if (seen.has(id) || stampNs - y.seenNs > secondsToNs(p.lostPedestrianMemoryS) || y.sM <= minAheadM) continue;
+      yielding.set(id, y);
+      out.push({ kind: "pedestrian", trackId: id, sM: y.sM, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow: false, outOfSight: true });
+    }
+    this.yieldingTo = yielding;
     return out;
+  }
+
+  /** Arc length of (x, y) when it lies ahead of the ego in the path band, else Infinity. */
+  private conflictAt(lane: LaneFrame, x: number, y: number, minAheadM: number, pathBandM: number): number {
+    const q = lane.project(x, y);
+    return q.sM > minAheadM && Math.abs(q.offsetM) <= pathBandM ? q.sM : Infinity;
+  }
+
+  /** Calls `check` at 0.1 s steps from (x, y) at time fromS moving at (vx, vy), up to toS. */
+  private checkPath(x: number, y: number, fromS: number, vx: number, vy: number, toS: number, check: (x: number, y: number) => void): void {
+    for (let tk = fromS + 0.1; tk <= toS + 1e-9; tk += 0.1) check(x + vx * (tk - fromS), y + vy * (tk - fromS));
   }
 
   /** Point-mass rollout of the same IDM law, lead vehicles at constant speed, stop lines fixed. */

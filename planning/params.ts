@@ -25,6 +25,8 @@ export const PlanningParamsSchema = z.strictObject({
   pedestrianPathHorizonS: z.number().positive().default(3),
   /** For pedestrians with crossing_predicted, the path is extended at constant velocity to this, s. */
   crossingPathHorizonS: z.number().positive().default(6),
+  /** How long the ego keeps yielding to a warned pedestrian whose track is lost (occluded), s. */
+  lostPedestrianMemoryS: z.number().nonnegative().default(3),
   /**
    * "predicted": stop for pedestrians whose predicted or extrapolated path enters the ego path (default).
    * "reactive": only for pedestrians already in the ego path — the no-prediction baseline that shows

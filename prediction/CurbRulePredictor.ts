@@ -1,9 +1,11 @@
 // Constant-velocity paths for every track, and for pedestrians P(enters the road outside a crosswalk
-// within h) from the curb rule combined with the constant-velocity time to reach the road.
+// within h) from the curb rule combined with the constant-velocity time to reach the road; a warned
+// pedestrian also gets the crossing path.
 import { msg } from "../bus/index.ts";
 import { parsePredictionParams, type PredictionParams, type PredictionParamsInput } from "./params.ts";
-import { StreetGeometry } from "./StreetGeometry.ts";
+import { type CurbQuery, StreetGeometry } from "./StreetGeometry.ts";
 import { constantVelocityPath } from "./constantVelocityPath.ts";
+import { addCrossingPath } from "./crossingPath.ts";
 
 /** What the curb rule sees of one pedestrian (also useful for debugging and tests). */
 export interface CurbAssessment {
@@ -20,6 +22,8 @@ export interface CurbAssessment {
   entryTimeS: number;
   /** The constant-velocity entry point (or the road just beyond the nearest curb) lies in a crosswalk. */
   entryInCrosswalk: boolean;
+  /** The nearest curb point and its into-road normal. */
+  curb: CurbQuery;
 }
 
 export class CurbRulePredictor {
@@ -55,8 +59,9 @@ export class CurbRulePredictor {
         for (const h of p.crossingHorizonsS) {
           agent.crossing.push(msg.create(msg.CrossingProbabilitySchema, { horizonS: h, probability: this.probability(a, h) }));
         }
-        const decision = agent.crossing.find((c) => c.horizonS === p.decisionHorizonS);
-        agent.crossingPredicted = (decision?.probability ?? 0) >= p.decisionThreshold;
+        const decision = agent.crossing.find((c) => c.horizonS === p.decisionHorizonS)?.probability ?? 0;
+        agent.crossingPredicted = decision >= p.decisionThreshold;
+        if (agent.crossingPredicted && !a.onRoad) addCrossingPath(agent, t, a.curb, decision, p);
       }
       agents.push(agent);
     }
@@ -100,7 +105,7 @@ export class CurbRulePredictor {
         entryInCrosswalk = street.inCrosswalk(curb.x + curb.nx * probe, curb.y + curb.ny * probe);
       }
     }
-    return { onRoad, inCrosswalk, curbDistanceM: curb.distanceM, towardRoadMps, nearCurb, headingIntoRoad, entryTimeS, entryInCrosswalk };
+    return { onRoad, inCrosswalk, curbDistanceM: curb.distanceM, towardRoadMps, nearCurb, headingIntoRoad, entryTimeS, entryInCrosswalk, curb };
   }
 
   /** P(enters the road outside a crosswalk within horizonS) for an assessment. */

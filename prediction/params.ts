@@ -8,6 +8,8 @@ export const PredictionParamsSchema = z.strictObject({
   pathHorizonS: z.number().positive().default(3),
   /** Spacing of predicted path points, s (first point at pathStepS). */
   pathStepS: z.number().positive().default(0.1),
+  /** Pace of the crossing path a warned pedestrian gets (crossingPath.ts) when its track is slower, m/s. */
+  crossingSpeedMps: z.number().positive().default(1.4),
   /** Horizons of P(enters the road outside a crosswalk within h), s. */
   crossingHorizonsS: z.array(z.number().positive()).nonempty().default([0.5, 1, 1.5, 2]),
   /** Time step of the search for the constant-velocity road entry, s. */

@@ -1,11 +1,13 @@
 // The learned intent predictor ("intent_cnn_gru"): per frame, every pedestrian track is rasterised
 // (BevRasteriser, the same code that built the training data) and ALL pedestrians go through ONE call
 // of the streaming ONNX graph, each with its own GRU hidden state (zeros at track birth, dropped at
-// track death). Every track also gets the constant-velocity path.
+// track death). Every track also gets the constant-velocity path, and a warned pedestrian the crossing path.
 import { msg } from "../../bus/index.ts";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import { constantVelocityPath } from "../constantVelocityPath.ts";
+import { addCrossingPath } from "../crossingPath.ts";
 import { parsePredictionParams, type PredictionParams, type PredictionParamsInput } from "../params.ts";
+import { StreetGeometry } from "../StreetGeometry.ts";
 import { BevRasteriser } from "./bevRaster.ts";
 import { type IntentModelCard, loadIntentGraph, resolveModelPath } from "./intentModel.ts";
 import { RASTER_SPEC } from "./rasterSpec.ts";
@@ -18,6 +20,7 @@ export class IntentPredictor {
   readonly params: PredictionParams;
   readonly card: IntentModelCard;
   readonly rasteriser = new BevRasteriser(RASTER_SPEC);
+  private street: StreetGeometry | undefined;
   private readonly session: InferenceSession;
   private readonly TensorClass: TensorCtor;
   private readonly hiddenSize: number;
@@ -49,6 +52,7 @@ export class IntentPredictor {
 
   setMap(map: msg.StreetMap): void {
     this.rasteriser.setMap(map);
+    this.street = new StreetGeometry(map, this.params.roadSideProbeM);
   }
 
   get hasMap(): boolean {
@@ -80,7 +84,12 @@ export class IntentPredictor {
         for (let h = 0; h < H; h++) {
           agent.crossing.push(msg.create(msg.CrossingProbabilitySchema, { horizonS: spec.horizonsS[h], probability: probs[b * H + h] }));
         }
-        agent.crossingPredicted = probs[b * H + this.decisionIndex] >= p.decisionThreshold;
+        const decision = probs[b * H + this.decisionIndex];
+        agent.crossingPredicted = decision >= p.decisionThreshold;
+        const t = tracks.tracks[ti];
+        if (agent.crossingPredicted && this.street && !this.street.onRoad(t.xM, t.yM)) {
+          addCrossingPath(agent, t, this.street.nearestCurb(t.xM, t.yM), decision, p);
+        }
       });
     }
     return msg.create(msg.AgentPredictionsSchema, { timestamp: tracks.timestamp, frameId: tracks.frameId, predictor: INTENT_PREDICTOR_NAME, agents });

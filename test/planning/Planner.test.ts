@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { msg, secondsToNs } from "../../bus/index.ts";
-import { CurbRulePredictor } from "../../prediction/index.ts";
+import { CurbRulePredictor, StreetGeometry, addCrossingPath, constantVelocityPath } from "../../prediction/index.ts";
 import { Planner, accAccel, idmAccel, purePursuitSteering } from "../../planning/index.ts";
 import { SPEED_LIMIT_MPS, streetMap, trackList, vehicleState, type ObjectSpec } from "../prediction/streetFixture.ts";
 
@@ -15,11 +15,14 @@ interface Step {
   trajectory: msg.Trajectory;
 }
 
+type Predict = (tracks: msg.TrackList) => msg.AgentPredictions;
+
 /** Closed loop with a point-mass ego on the eastbound centreline; objects given as a function of time. */
-function simulate(x0: number, v0: number, durationS: number, objects: (tS: number) => ObjectSpec[]): Step[] {
+function simulate(x0: number, v0: number, durationS: number, objects: (tS: number) => ObjectSpec[], predict?: Predict): Step[] {
   const map = streetMap();
   const predictor = new CurbRulePredictor();
   predictor.setMap(map);
+  const predictions = predict ?? ((tracks: msg.TrackList) => predictor.update(tracks));
   const planner = new Planner();
   planner.setMap(map);
   const dt = 0.1;
@@ -29,8 +32,7 @@ function simulate(x0: number, v0: number, durationS: number, objects: (tS: numbe
   for (let k = 0; k * dt <= durationS + 1e-9; k++) {
     const tS = k * dt;
     const tracks = trackList(tS, objects(tS));
-    const predictions = predictor.update(tracks);
-    const out = planner.update({ stampNs: secondsToNs(tS), vehicle: vehicleState(tS, x, -1.75, v), tracks, predictions });
+    const out = planner.update({ stampNs: secondsToNs(tS), vehicle: vehicleState(tS, x, -1.75, v), tracks, predictions: predictions(tracks) });
     const a = out.command.accelerationMps2;
     steps.push({ tS, x, v, a, trajectory: out.trajectory });
     const next = Math.max(0, v + a * dt);
@@ -38,6 +40,23 @@ function simulate(x0: number, v0: number, durationS: number, objects: (tS: numbe
     v = next;
   }
   return steps;
+}
+
+const street = new StreetGeometry(streetMap());
+
+/** What a learned predictor publishes when it warns about `warned` (P = 0.8) and not the others: CV paths, plus the crossing path. */
+function warnedPredictions(warned: ReadonlySet<number>): Predict {
+  return (tracks) => msg.create(msg.AgentPredictionsSchema, {
+    timestamp: tracks.timestamp, frameId: "map", predictor: "test",
+    agents: tracks.tracks.map((t) => {
+      const agent = msg.create(msg.AgentPredictionSchema, { trackId: t.id, objectClass: t.objectClass, paths: [constantVelocityPath(t, 3, 0.1)] });
+      if (warned.has(t.id)) {
+        agent.crossingPredicted = true;
+        addCrossingPath(agent, t, street.nearestCurb(t.xM, t.yM), 0.8, { crossingSpeedMps: 1.4, pathHorizonS: 3, pathStepS: 0.1 });
+      }
+      return agent;
+    }),
+  });
 }
 
 describe("Planner", () => {
@@ -88,6 +107,69 @@ describe("Planner", () => {
     // While the pedestrian is in or near the ego lane the ego stays short of x = 60.
     const inLane = steps.filter((s) => s.tS >= 1 && -5.8 + 1.2 * (s.tS - 1) < 1);
     expect(Math.max(...inLane.map((s) => s.x + HALF_LENGTH_M))).toBeLessThan(60);
+  });
+
+  it("a warned pedestrian standing on the curb far ahead ⇒ YIELD before any step, stopping comfortably short of them", () => {
+    const steps = simulate(10, 11, 25, () => [{ id: 5, x: 80, y: -5.8 }], warnedPredictions(new Set([5])));
+    expect(steps[0].trajectory.decision).toBe(D.YIELD);
+    expect(steps[0].trajectory.reasonTrackId).toBe(5);
+    expect(Math.min(...steps.map((s) => s.a))).toBeGreaterThan(-2.5);
+    const last = steps[steps.length - 1];
+    expect(last.v).toBeLessThan(0.05);
+    expect(Math.max(...steps.map((s) => s.x + HALF_LENGTH_M))).toBeLessThan(80 - 1.5);
+    // The constant-velocity path alone (the same pedestrian, not warned) asks for nothing.
+    expect(simulate(10, 11, 0, () => [{ id: 5, x: 80, y: -5.8 }], warnedPredictions(new Set()))[0].trajectory.decision).toBe(D.GO);
+  });
+
+  it("a warned pedestrian too close to stop for comfortably ⇒ no braking part way (the observed motion still brakes hard)", () => {
+    const standing = simulate(60, 12, 0, () => [{ id: 5, x: 80, y: -5.8 }], warnedPredictions(new Set([5])));
+    expect(standing[0].trajectory.decision).toBe(D.GO);
+    expect(standing[0].a).toBeGreaterThan(0);
+    // The same pedestrian walking into the lane: its own motion is a conflict, whatever the distance.
+    const walking = simulate(60, 12, 0, () => [{ id: 5, x: 80, y: -5.8, vy: 1.4 }], warnedPredictions(new Set([5])));
+    expect(walking[0].trajectory.decision).toBe(D.YIELD);
+    expect(walking[0].a).toBeLessThan(-2.5);
+  });
+
+  it("keeps yielding once it has begun while the warning lasts, releases when it drops", () => {
+    const map = streetMap();
+    const ped = trackList(0, [{ id: 5, x: 80, y: -5.8 }]);
+    const warned = warnedPredictions(new Set([5]));
+    const planner = new Planner();
+    planner.setMap(map);
+    const at = (p: Planner, tS: number, x: number, v: number, predictions: msg.AgentPredictions) =>
+      p.update({ stampNs: secondsToNs(tS), vehicle: vehicleState(tS, x, -1.75, v), tracks: ped, predictions }).trajectory;
+    expect(at(planner, 0, 10, 11, warned(ped)).decision).toBe(D.YIELD);
+    // Closer than a comfortable stop: a planner that had not begun would go on, this one keeps yielding.
+    const fresh = new Planner();
+    fresh.setMap(map);
+    expect(at(fresh, 0.1, 60, 12, warned(ped)).decision).toBe(D.GO);
+    const kept = at(planner, 0.1, 60, 12, warned(ped));
+    expect(kept.decision).toBe(D.YIELD);
+    expect(kept.accelerationMps2).toBeLessThan(-2.5);
+    expect(at(planner, 0.2, 61, 12, warnedPredictions(new Set())(ped)).decision).toBe(D.GO);
+  });
+
+  it("a warned pedestrian whose track is lost (occluded) is still yielded to for lostPedestrianMemoryS, at the same place", () => {
+    const map = streetMap();
+    const planner = new Planner({ lostPedestrianMemoryS: 3 });
+    planner.setMap(map);
+    const ped = trackList(0, [{ id: 5, x: 80, y: -5.8 }]);
+    const first = planner.update({ stampNs: 0n, vehicle: vehicleState(0, 10, -1.75, 11), tracks: ped, predictions: warnedPredictions(new Set([5]))(ped) });
+    expect(first.trajectory.decision).toBe(D.YIELD);
+    const conflictS = first.obstacles.find((o) => o.trackId === 5)!.sM;
+    const none = trackList(1, []);
+    const empty = warnedPredictions(new Set())(none);
+    for (const tS of [1, 2, 3]) {
+      const out = planner.update({ stampNs: secondsToNs(tS), vehicle: vehicleState(tS, 10 + 5 * tS, -1.75, 8), tracks: none, predictions: empty });
+      expect(out.trajectory.decision).toBe(D.YIELD);
+      expect(out.trajectory.reasonTrackId).toBe(5);
+      expect(out.trajectory.reason).toMatch(/^pedestrian 5 \(out of sight\) predicted to enter the ego path/);
+      expect(out.obstacles.find((o) => o.trackId === 5)!.sM).toBeCloseTo(conflictS, 9);
+    }
+    const later = planner.update({ stampNs: secondsToNs(3.2), vehicle: vehicleState(3.2, 26, -1.75, 8), tracks: none, predictions: empty });
+    expect(later.obstacles).toHaveLength(0);
+    expect(later.trajectory.decision).toBe(D.GO);
   });
 
   it("lead car ⇒ follows with a gap", () => {

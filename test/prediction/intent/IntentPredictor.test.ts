@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { InProcessBus, msg } from "../../../bus/index.ts";
-import { IntentModelError, IntentPredictor, loadIntentGraph, PROJECT_ROOT, RASTER_SPEC, readIntentCard, settleAsyncWork, startPredictionNode, thresholdAt } from "../../../prediction/index.ts";
+import { IntentModelError, IntentPredictor, loadIntentGraph, parsePredictionParams, PROJECT_ROOT, RASTER_SPEC, readIntentCard, settleAsyncWork, startPredictionNode, thresholdAt } from "../../../prediction/index.ts";
 import { collectRun } from "../../../sim/dataset/index.ts";
 import { loadStackParams, runClosedLoop } from "../../../sim/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
@@ -124,14 +124,36 @@ describe.skipIf(!hasShippedModel)("IntentPredictor with the shipped model (model
     const scenario = findScenario("jaywalk-clear-view");
     const stackParams = { prediction: params };
     const predictors = new Set<string>();
+    const pathCounts = { warnedWithCrossingPath: 0, warned: 0, notWarned: 0 };
+    const { decisionHorizonS } = parsePredictionParams(params);
     const run = () =>
       runClosedLoop(scenario, {
         seed: 2, stackParams,
-        onBus: (bus) => bus.topic("/prediction/agents").subscribe((e) => predictors.add(e.message.predictor)),
+        onBus: (bus) => bus.topic("/prediction/agents").subscribe((e) => {
+          predictors.add(e.message.predictor);
+          for (const agent of e.message.agents) {
+            if (agent.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
+            if (!agent.crossingPredicted) {
+              pathCounts.notWarned++;
+              expect(agent.paths.map((q) => q.probability)).toEqual([1]);
+              continue;
+            }
+            pathCounts.warned++;
+            if (agent.paths.length === 1) continue; // on the road: its own motion is its path
+            // Warned on the sidewalk: the crossing path first with P(decision horizon), the CV path the rest.
+            const pDecision = agent.crossing.find((c) => c.horizonS === decisionHorizonS)!.probability;
+            expect(agent.paths).toHaveLength(2);
+            expect(agent.paths[0].probability).toBeCloseTo(pDecision, 6);
+            expect(agent.paths[1].probability).toBeCloseTo(1 - pDecision, 6);
+            pathCounts.warnedWithCrossingPath++;
+          }
+        }),
       });
     const a = await run();
     const b = await run();
     expect(predictors).toEqual(new Set(["intent_cnn_gru"]));
+    expect(pathCounts.warnedWithCrossingPath).toBeGreaterThan(0);
+    expect(pathCounts.notWarned).toBeGreaterThan(0);
     expect(a.frames.length).toBe(b.frames.length);
     const egoA = a.frames.map((f) => [f.vehicleState.xM, f.vehicleState.speedMps]);
     const egoB = b.frames.map((f) => [f.vehicleState.xM, f.vehicleState.speedMps]);
