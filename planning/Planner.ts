@@ -1,20 +1,23 @@
-// Longitudinal plan: IDM toward the desired speed, behind the lead vehicle in the ego lane and behind a
-// virtual stop line before every pedestrian predicted to enter the ego path; the most restrictive wins.
+// Longitudinal plan: IDM toward the desired speed, behind the lead vehicle in the ego lane, behind a
+// virtual stop line before every pedestrian predicted to enter the ego path, and slowed past standing
+// vehicles that could hide one; the most restrictive wins.
 // Lateral: pure pursuit on the ego lane centreline.
 import { msg, secondsToNs, toTimestamp } from "../bus/index.ts";
 import { StreetGeometry } from "../prediction/index.ts";
 import { accAccel, idmFreeAccel } from "./idm.ts";
 import { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
+import { occlusionAccel, occlusionPassSpeedMps, occlusionSpots } from "./occlusion.ts";
 import { parsePlanningParams, type PlanningParams, type PlanningParamsInput } from "./params.ts";
 import { purePursuitSteering } from "./purePursuit.ts";
 
 const Decision = msg.Trajectory_Decision;
 
-/** Something the ego must not run into, in the ego lane frame. */
+/** Something the ego must not run into (or pass fast), in the ego lane frame. */
 export interface LaneObstacle {
-  kind: "vehicle" | "pedestrian";
+  /** "occlusion": the front end of a standing vehicle beside the path, passed at `occlusionPassSpeedMps`. */
+  kind: "vehicle" | "pedestrian" | "occlusion";
   trackId: number;
-  /** Arc length of the obstacle's near edge (vehicle rear, pedestrian conflict point) at t = 0, m. */
+  /** Arc length of the obstacle's near edge (vehicle rear, pedestrian conflict point, occluder front) at t = 0, m. */
   sM: number;
   /** Speed along the lane, m/s (pedestrians: 0, the stop line does not move). */
   speedMps: number;
@@ -42,6 +45,8 @@ export interface PlannerOutput {
 
 export class Planner {
   readonly params: PlanningParams;
+  /** Speed at which the ego passes an occlusion spot, m/s. */
+  readonly occlusionPassSpeedMps: number;
   private map: msg.StreetMap | undefined;
   private street: StreetGeometry | undefined;
   /**
@@ -53,6 +58,7 @@ export class Planner {
 
   constructor(params: PlanningParamsInput = {}) {
     this.params = parsePlanningParams(params);
+    this.occlusionPassSpeedMps = occlusionPassSpeedMps(this.params);
   }
 
   setMap(map: msg.StreetMap): void {
@@ -94,6 +100,7 @@ export class Planner {
     const obstacles = [
       ...this.leadVehicles(lane, input.tracks, sFront),
       ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM, v, input.stampNs),
+      ...(p.slowForOcclusions ? this.occluders(lane, input.tracks, sFront, widthM) : []),
     ];
 
     // Longitudinal: the most restrictive constraint at t = 0.
@@ -101,7 +108,7 @@ export class Planner {
     let a = aFree;
     let binding: LaneObstacle | undefined;
     for (const o of obstacles) {
-      const ao = this.obstacleAccel(v, v0, o.sM - sFront, o.speedMps, o.jamGapM);
+      const ao = this.obstacleAccel(v, v0, o.sM - sFront, o);
       if (ao < a) {
         a = ao;
         binding = o;
@@ -130,6 +137,12 @@ export class Planner {
       reason = `following vehicle ${o.trackId}, gap ${(o.sM - sFront).toFixed(1)} m at ${o.speedMps.toFixed(1)} m/s`;
       reasonTrackId = o.trackId;
       targetSpeedMps = Math.max(0, Math.min(v0, o.speedMps));
+    } else if (binds && binding!.kind === "occlusion") {
+      const o = binding!;
+      decision = Decision.SLOW;
+      targetSpeedMps = Math.min(v0, this.occlusionPassSpeedMps);
+      reason = `standing vehicle ${o.trackId} could hide a pedestrian ${(o.sM - sFront).toFixed(1)} m ahead: passing at ${targetSpeedMps.toFixed(1)} m/s`;
+      reasonTrackId = o.trackId;
     }
     if (a < -p.comfortDecelMps2) reason += `; hard braking ${a.toFixed(1)} m/s²`;
 
@@ -154,9 +167,20 @@ export class Planner {
     };
   }
 
-  /** IDM toward one obstacle, with a kinematic safety net for standing ones; unclamped. */
-  private obstacleAccel(v: number, v0: number, gapM: number, obstacleSpeedMps: number, jamGapM: number): number {
-    return accAccel(v, v0, gapM, obstacleSpeedMps, jamGapM, this.params);
+  /**
+   * IDM toward one obstacle `gapM` ahead, with a kinematic safety net for standing ones; an occlusion spot
+   * asks only for its pass speed. Unclamped.
+   */
+  private obstacleAccel(v: number, v0: number, gapM: number, o: LaneObstacle): number {
+    if (o.kind === "occlusion") return occlusionAccel(v, v0, gapM, this.occlusionPassSpeedMps, this.params);
+    return accAccel(v, v0, gapM, o.speedMps, o.jamGapM, this.params);
+  }
+
+  private occluders(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number): LaneObstacle[] {
+    const p = this.params;
+    return occlusionSpots(lane, tracks, sFront, egoWidthM / 2 + p.pedestrianLateralMarginM, p).map((spot) => ({
+      kind: "occlusion", trackId: spot.trackId, sM: spot.sM, speedMps: 0, jamGapM: 0, inPathNow: false,
+    }));
   }
 
   private leadVehicles(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number): LaneObstacle[] {
@@ -290,7 +314,7 @@ export class Planner {
       const pose = lane.pose(sEgo + (front - sFront));
       points.push(msg.create(msg.TrajectoryPointSchema, { tS: t, xM: pose.x, yM: pose.y, yawRad: pose.headingRad, speedMps: speed }));
       a = idmFreeAccel(speed, v0, p);
-      for (const o of obstacles) a = Math.min(a, this.obstacleAccel(speed, v0, o.sM + o.speedMps * t - front, o.speedMps, o.jamGapM));
+      for (const o of obstacles) a = Math.min(a, this.obstacleAccel(speed, v0, o.sM + o.speedMps * t - front, o));
       a = Math.max(a, -p.emergencyDecelMps2);
     }
     return points;

@@ -6,4 +6,5 @@ export { PlanningParamsSchema, parsePlanningParams, type PlanningParams, type Pl
 export { accAccel, idmAccel, idmFreeAccel, ACC_COOLNESS, type IdmParams } from "./idm.ts";
 export { purePursuitSteering } from "./purePursuit.ts";
 export { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
+export { occlusionAccel, occlusionPassSpeedMps, occlusionSpots, type OcclusionParams, type OcclusionSpot } from "./occlusion.ts";
 export { checkStack, startStack, STACK_NODE_NAMES, StackParamsSchema, type Stack, type StackParams, type StackParamsInput } from "./startStack.ts";

@@ -28,6 +28,19 @@ export const PlanningParamsSchema = z.strictObject({
   /** How long the ego keeps yielding to a warned pedestrian whose track is lost (occluded), s. */
   lostPedestrianMemoryS: z.number().nonnegative().default(3),
   /**
+   * Pass standing vehicles beside the ego path (parked cars, a bus at its stop) no faster than the ego
+   * could stop from within `occlusionStopDistanceM` of a pedestrian stepping out in front of them.
+   */
+  slowForOcclusions: z.boolean().default(true),
+  /** Distance within which the ego can stop for someone appearing at an occlusion spot, m. */
+  occlusionStopDistanceM: z.number().positive().default(3),
+  /** Delay from a pedestrian appearing to the brakes acting (a perception frame and a planning cycle), s. */
+  occlusionReactionS: z.number().nonnegative().default(0.2),
+  /** A standing vehicle whose near side is within this of the ego path band occludes the ego path, m. */
+  occlusionMaxGapM: z.number().default(1.5),
+  /** Rate at which the ego slows to the pass speed before an occlusion spot, m/s². */
+  occlusionDecelMps2: z.number().positive().default(1.5),
+  /**
    * "predicted": stop for pedestrians whose predicted or extrapolated path enters the ego path (default).
    * "reactive": only for pedestrians already in the ego path — the no-prediction baseline that shows
    * what prediction buys.

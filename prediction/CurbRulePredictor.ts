@@ -61,7 +61,7 @@ export class CurbRulePredictor {
         }
         const decision = agent.crossing.find((c) => c.horizonS === p.decisionHorizonS)?.probability ?? 0;
         agent.crossingPredicted = decision >= p.decisionThreshold;
-        if (agent.crossingPredicted && !a.onRoad) addCrossingPath(agent, t, a.curb, decision, p);
+        if (p.crossingPath && agent.crossingPredicted && !a.onRoad) addCrossingPath(agent, t, a.curb, decision, p);
       }
       agents.push(agent);
     }

@@ -8,6 +8,8 @@ export const PredictionParamsSchema = z.strictObject({
   pathHorizonS: z.number().positive().default(3),
   /** Spacing of predicted path points, s (first point at pathStepS). */
   pathStepS: z.number().positive().default(0.1),
+  /** Give a warned pedestrian not yet on the road a crossing path (crossingPath.ts) besides the constant-velocity one. */
+  crossingPath: z.boolean().default(true),
   /** Pace of the crossing path a warned pedestrian gets (crossingPath.ts) when its track is slower, m/s. */
   crossingSpeedMps: z.number().positive().default(1.4),
   /** Horizons of P(enters the road outside a crosswalk within h), s. */

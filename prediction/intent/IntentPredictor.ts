@@ -87,7 +87,7 @@ export class IntentPredictor {
         const decision = probs[b * H + this.decisionIndex];
         agent.crossingPredicted = decision >= p.decisionThreshold;
         const t = tracks.tracks[ti];
-        if (agent.crossingPredicted && this.street && !this.street.onRoad(t.xM, t.yM)) {
+        if (p.crossingPath && agent.crossingPredicted && this.street && !this.street.onRoad(t.xM, t.yM)) {
           addCrossingPath(agent, t, this.street.nearestCurb(t.xM, t.yM), decision, p);
         }
       });

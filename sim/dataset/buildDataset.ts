@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { RASTER_SPEC } from "../../prediction/index.ts";
 import { progressBar } from "../../scripts/progressBar.ts";
 import { findSuite, parseScenario, type Scenario } from "../scenarios/index.ts";
+import { COLLECTION_STACK_DESCRIPTION } from "./collectionStack.ts";
 import { collectRun, META_COLUMNS } from "./collectRun.ts";
 import { DatasetWriter, type DatasetHeader } from "./datasetFiles.ts";
 import { makeOutputFolder } from "../../replay/outputFolder.ts";
@@ -96,7 +97,7 @@ export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader>
     variants: opts.variants,
     seeds: { first: seeds[0], last: seeds[seeds.length - 1], count: seeds.length },
     scenarios: scenarios.map((s) => s.name),
-    stack: "default stack parameters, perception.seed = run seed (oracle perception with noise)",
+    stack: COLLECTION_STACK_DESCRIPTION,
     command: `curb dataset --suite ${opts.suite} --variants ${opts.variants} --seed-base ${opts.seedBase} --variation ${opts.variation}` +
       (opts.scenarios ? ` --scenarios ${opts.scenarios.join(",")}` : "") + ` --out ${opts.out}`,
     specVersion: RASTER_SPEC.version,

@@ -6,6 +6,7 @@ import type { StackParamsInput } from "../../planning/index.ts";
 import { BevRasteriser, RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
 import { runClosedLoop } from "../closedLoop.ts";
 import type { Scenario } from "../scenarios/index.ts";
+import { COLLECTION_STACK } from "./collectionStack.ts";
 
 /** Per-frame columns of the `meta` array (float32). */
 export const META_COLUMNS = Object.freeze([
@@ -54,11 +55,14 @@ interface Pending {
   tNs: bigint;
 }
 
-/** Runs `scenario` with `seed` and returns its samples (frames ordered by sequence, then time). */
+/**
+ * Runs `scenario` with `seed` and returns its samples (frames ordered by sequence, then time). The ego
+ * drives with the collection stack unless told otherwise.
+ */
 export async function collectRun(
   scenario: Scenario,
   seed: number,
-  stackParams: StackParamsInput = {},
+  stackParams: StackParamsInput = COLLECTION_STACK,
   spec: RasterSpec = RASTER_SPEC,
 ): Promise<RunSamples> {
   const raster = new BevRasteriser(spec);

@@ -12,6 +12,7 @@ import type { SensorKind } from "../sensorRig.ts";
 import { chromiumAvailable } from "../sensors/index.ts";
 import type { Scenario, SensorSpec } from "../scenarios/index.ts";
 import { type DatasetOptions, datasetScenarios, datasetSeeds } from "./buildDataset.ts";
+import { collectionStackParams } from "./collectionStack.ts";
 import { makeOutputFolder } from "../../replay/outputFolder.ts";
 
 export const DETECTION_FORMAT = "curb-detection-dataset";
@@ -114,7 +115,7 @@ export async function collectDetectionRun(scenario: Scenario, seed: number, opti
     seed,
     sensors,
     scenarioDir: options.scenarioDir ?? SCENARIO_FILES_DIR,
-    stackParams: { perception: { seed } },
+    stackParams: collectionStackParams(seed),
     onBus: (bus) => {
       bus.all().subscribe((e) => {
         if (e.topic === "/sim/sensor_truth") onTruth(e.message as msg.SensorTruth);

@@ -12,3 +12,4 @@ export * from "./evalIntentPage.ts";
 export * from "./intentExamples.ts";
 export * from "./firstSight.ts";
 export * from "./stepOffLookAlikes.ts";
+export * from "./collectionStack.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { msg, secondsToNs } from "../../bus/index.ts";
 import { CurbRulePredictor, StreetGeometry, addCrossingPath, constantVelocityPath } from "../../prediction/index.ts";
-import { Planner, accAccel, idmAccel, purePursuitSteering } from "../../planning/index.ts";
+import { Planner, accAccel, idmAccel, purePursuitSteering, type PlanningParamsInput } from "../../planning/index.ts";
 import { SPEED_LIMIT_MPS, streetMap, trackList, vehicleState, type ObjectSpec } from "../prediction/streetFixture.ts";
 
 const D = msg.Trajectory_Decision;
@@ -18,12 +18,12 @@ interface Step {
 type Predict = (tracks: msg.TrackList) => msg.AgentPredictions;
 
 /** Closed loop with a point-mass ego on the eastbound centreline; objects given as a function of time. */
-function simulate(x0: number, v0: number, durationS: number, objects: (tS: number) => ObjectSpec[], predict?: Predict): Step[] {
+function simulate(x0: number, v0: number, durationS: number, objects: (tS: number) => ObjectSpec[], predict?: Predict, planning?: PlanningParamsInput): Step[] {
   const map = streetMap();
   const predictor = new CurbRulePredictor();
   predictor.setMap(map);
   const predictions = predict ?? ((tracks: msg.TrackList) => predictor.update(tracks));
-  const planner = new Planner();
+  const planner = new Planner(planning);
   planner.setMap(map);
   const dt = 0.1;
   let x = x0;
@@ -188,11 +188,49 @@ describe("Planner", () => {
     expect(last.trajectory.decision).toBe(D.FOLLOW);
   });
 
-  it("ignores a car in the opposite lane and parked cars", () => {
-    const steps = simulate(10, 11, 1, (tS) => [
+  it("does not follow a car in the opposite lane or a parked car", () => {
+    const objects = (tS: number): ObjectSpec[] => [
       { id: 3, objectClass: msg.ObjectClass.CAR, x: 40 - 10 * tS, y: 1.75, vx: -10 },
       { id: 6, objectClass: msg.ObjectClass.CAR, x: 30, y: -4.5, parked: true },
-    ]);
+    ];
+    expect(simulate(10, 11, 1, objects, undefined, { slowForOcclusions: false }).every((s) => s.trajectory.decision === D.GO)).toBe(true);
+    // With occlusion slowing on, the parked car is passed slowly, never followed; the moving car is no occluder.
+    const steps = simulate(10, 11, 1, objects);
+    expect(steps.some((s) => s.trajectory.decision === D.SLOW)).toBe(true);
+    expect(steps.every((s) => s.trajectory.decision !== D.FOLLOW && s.trajectory.reasonTrackId !== 3)).toBe(true);
+  });
+
+  it("a parked car beside the lane ⇒ slows late and comfortably to the pass speed by its front end, then back to the limit", () => {
+    const frontX = 80 + 4.5 / 2;
+    const parked = (): ObjectSpec[] => [{ id: 6, objectClass: msg.ObjectClass.CAR, x: 80, y: -4.5, parked: true }];
+    const steps = simulate(10, SPEED_LIMIT_MPS, 12, parked);
+    const vPass = new Planner().occlusionPassSpeedMps;
+    expect(vPass).toBeGreaterThan(4);
+    expect(vPass).toBeLessThan(SPEED_LIMIT_MPS - 3);
+    // 70 m away it does not brake yet.
+    expect(steps[0].trajectory.decision).toBe(D.GO);
+    expect(steps[0].a).toBeGreaterThanOrEqual(0);
+    const slowing = steps.find((s) => s.trajectory.decision === D.SLOW)!;
+    expect(slowing.trajectory.reasonTrackId).toBe(6);
+    expect(slowing.trajectory.reason).toContain("could hide a pedestrian");
+    expect(slowing.trajectory.targetSpeedMps).toBeCloseTo(vPass, 9);
+    // It begins where slowing from the limit at occlusionDecelMps2 (1.5) reaches the pass speed at the spot.
+    const zoneM = (SPEED_LIMIT_MPS ** 2 - vPass ** 2) / (2 * 1.5);
+    expect(frontX - (slowing.x + HALF_LENGTH_M)).toBeLessThanOrEqual(zoneM);
+    expect(frontX - (slowing.x + HALF_LENGTH_M)).toBeGreaterThan(zoneM - SPEED_LIMIT_MPS * 0.1 - 1e-9);
+    // The published trajectory already shows the slow pass.
+    expect(Math.min(...slowing.trajectory.points.map((q) => q.speedMps))).toBeLessThan(vPass + 0.3);
+    expect(Math.min(...steps.map((s) => s.a))).toBeGreaterThanOrEqual(-2.5 - 1e-9);
+    const atSpot = steps.find((s) => s.x + HALF_LENGTH_M >= frontX)!;
+    expect(atSpot.v).toBeLessThanOrEqual(vPass + 0.05);
+    expect(atSpot.v).toBeGreaterThan(vPass - 0.5);
+    const last = steps[steps.length - 1];
+    expect(last.trajectory.decision).toBe(D.GO);
+    expect(last.v).toBeGreaterThan(atSpot.v + 1);
+  });
+
+  it("a parked car across the street is no occlusion spot for the ego lane", () => {
+    const steps = simulate(10, SPEED_LIMIT_MPS, 8, () => [{ id: 6, objectClass: msg.ObjectClass.CAR, x: 60, y: 4.5, parked: true }]);
     expect(steps.every((s) => s.trajectory.decision === D.GO)).toBe(true);
   });
 

@@ -59,5 +59,12 @@ describe("crossingPath", () => {
     expect(along.crossingPredicted).toBe(false);
     expect(along.paths).toHaveLength(1);
     expect(along.paths[0].probability).toBe(1);
+    // crossingPath: false (the dataset collection drive) leaves it out.
+    const without = new CurbRulePredictor({ crossingPath: false });
+    without.setMap(streetMap());
+    const quiet = without.update(trackList(0, [{ id: 1, x: 60, y: -5.8, vy: 0.8 }])).agents[0];
+    expect(quiet.crossingPredicted).toBe(true);
+    expect(quiet.paths).toHaveLength(1);
+    expect(quiet.paths[0].probability).toBe(1);
   });
 });

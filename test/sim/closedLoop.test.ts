@@ -83,12 +83,15 @@ describe("closed loop", () => {
     }
   });
 
+  const metricsOfStack = async (name: string, reaction: "predicted" | "reactive", slowForOcclusions: boolean) => {
+    const scenario = findScenario(name);
+    const run = await runClosedLoop(scenario, { seed: 1, stackParams: { ...ZERO_NOISE, planning: { pedestrianReaction: reaction, slowForOcclusions } } });
+    return computeScenarioMetrics({ scenario: name, durationS: scenario.durationS, frames: run.frames, streetMap: run.streetMap });
+  };
+
   it("prediction matters: without it the stack reacts later or hits someone", async () => {
-    const metricsOf = async (name: string, reaction: "predicted" | "reactive") => {
-      const scenario = findScenario(name);
-      const run = await runClosedLoop(scenario, { seed: 1, stackParams: { ...ZERO_NOISE, planning: { pedestrianReaction: reaction } } });
-      return computeScenarioMetrics({ scenario: name, durationS: scenario.durationS, frames: run.frames, streetMap: run.streetMap });
-    };
+    // Occlusion slowing off, so prediction is the only foresight.
+    const metricsOf = (name: string, reaction: "predicted" | "reactive") => metricsOfStack(name, reaction, false);
     // A running child: prediction avoids a collision that a purely reactive stack cannot.
     expect((await metricsOf("running-child", "predicted")).collisions.pedestrian).toBe(0);
     expect((await metricsOf("running-child", "reactive")).collisions.pedestrian).toBeGreaterThan(0);
@@ -99,5 +102,18 @@ describe("closed loop", () => {
     // Occluded until late, the same predictor has nothing to see early: the TTC margin shrinks.
     const occluded = (await metricsOf("jaywalk-occluded", "predicted")).pedestrians.minTtcS!;
     expect(occluded).toBeLessThan(clearPredicted);
+  });
+
+  it("occlusion slowing covers what prediction cannot see: the occluded jaywalker never comes on a collision course, and a reactive stack spares the running child", async () => {
+    const occludedFast = await metricsOfStack("jaywalk-occluded", "predicted", false);
+    const occludedSlow = await metricsOfStack("jaywalk-occluded", "predicted", true);
+    expect(occludedFast.pedestrians.minTtcS).not.toBeNull();
+    expect(occludedSlow.pedestrians.minTtcS ?? Infinity).toBeGreaterThan(occludedFast.pedestrians.minTtcS! + 1);
+    expect(occludedSlow.collisions.pedestrian).toBe(0);
+    // It costs time: less progress in the same 20 s, but the drive goes on.
+    expect(occludedSlow.progress.progressM).toBeLessThan(occludedFast.progress.progressM);
+    expect(occludedSlow.progress.progressM).toBeGreaterThan(100);
+    expect((await metricsOfStack("running-child", "reactive", false)).collisions.pedestrian).toBeGreaterThan(0);
+    expect((await metricsOfStack("running-child", "reactive", true)).collisions.pedestrian).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RASTER_SPEC } from "../../../prediction/index.ts";
-import { collectRun, DatasetWriter, datasetScenarios, datasetSeeds, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
+import { COLLECTION_STACK, collectRun, DatasetWriter, datasetScenarios, datasetSeeds, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -81,6 +81,15 @@ describe("collectRun", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("records with the pinned collection drive, not with today's planner (occlusion slowing would change the data)", async () => {
+    const s = findScenario("jaywalk-occluded");
+    const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+    const pinned = await collectRun(s, 1);
+    expect(same(pinned.rasters, (await collectRun(s, 1, COLLECTION_STACK)).rasters)).toBe(true);
+    const today = await collectRun(s, 1, {});
+    expect(today.n === pinned.n && same(today.rasters, pinned.rasters)).toBe(false);
   });
 
   it("a folder that is not a whole dataset is refused, naming what is wrong", async () => {
