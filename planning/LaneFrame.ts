@@ -22,6 +22,11 @@ export class LaneFrame {
     return { sM: p.sM, offsetM: p.offsetM, tx: p.tx, ty: p.ty };
   }
 
+  /** Whether a lateral offset lies within the lane, widened by `marginM` on each side. */
+  contains(offsetM: number, marginM = 0): boolean {
+    return Math.abs(offsetM) <= this.widthM / 2 + marginM;
+  }
+
   pose(sM: number): PolylinePose {
     return poseAtArcLength(this.points, sM);
   }

@@ -190,7 +190,7 @@ export class Planner {
     for (const t of tracks?.tracks ?? []) {
       if (t.objectClass === msg.ObjectClass.PEDESTRIAN) continue;
       const q = lane.project(t.xM, t.yM);
-      if (Math.abs(q.offsetM) > lane.widthM / 2 + p.leadLateralMarginM) continue;
+      if (!lane.contains(q.offsetM, p.leadLateralMarginM)) continue;
       const sRear = q.sM - t.lengthM / 2;
       if (sRear < sFront - 0.5) continue; // beside or behind
       const speedMps = t.vxMps * q.tx + t.vyMps * q.ty;
@@ -210,7 +210,6 @@ export class Planner {
     const agents = new Map<number, msg.AgentPrediction>();
     for (const a of predictions?.agents ?? []) agents.set(a.trackId, a);
     const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
-    const onRoadBandM = lane.widthM / 2 + p.onRoadNearLaneMarginM;
     const minAheadM = sFront - 0.5;
     const yielding = new Map<number, { sM: number; seenNs: bigint }>();
     const seen = new Set<number>();
@@ -224,7 +223,7 @@ export class Planner {
 
       const now = lane.project(t.xM, t.yM);
       if (now.sM > minAheadM) {
-        const onRoadNear = Math.abs(now.offsetM) <= onRoadBandM && (this.street?.onRoad(t.xM, t.yM) ?? false);
+        const onRoadNear = lane.contains(now.offsetM, p.onRoadNearLaneMarginM) && (this.street?.onRoad(t.xM, t.yM) ?? false);
         if (onRoadNear || Math.abs(now.offsetM) <= pathBandM) {
           conflictS = now.sM;
           inPathNow = true;

@@ -46,7 +46,7 @@ export function occlusionSpots(lane: LaneFrame, tracks: msg.TrackList | undefine
     if (t.objectClass === msg.ObjectClass.PEDESTRIAN || t.objectClass === msg.ObjectClass.CYCLIST) continue;
     if (Math.hypot(t.vxMps, t.vyMps) >= p.stoppedSpeedMps) continue;
     const centre = lane.project(t.xM, t.yM);
-    if (Math.abs(centre.offsetM) <= lane.widthM / 2 + p.leadLateralMarginM) continue; // a lead vehicle, not a roadside one
+    if (lane.contains(centre.offsetM, p.leadLateralMarginM)) continue; // a lead vehicle (Planner.leadVehicles), not a roadside one
     const c = Math.cos(t.yawRad);
     const s = Math.sin(t.yawRad);
     let frontS = -Infinity;

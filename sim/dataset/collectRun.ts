@@ -6,7 +6,7 @@ import type { StackParamsInput } from "../../planning/index.ts";
 import { BevRasteriser, RASTER_SPEC, type RasterSpec } from "../../prediction/index.ts";
 import { runClosedLoop } from "../closedLoop.ts";
 import type { Scenario } from "../scenarios/index.ts";
-import { COLLECTION_STACK } from "./collectionStack.ts";
+import { COLLECTION_STACK, collectionStackParams } from "./collectionStack.ts";
 
 /** Per-frame columns of the `meta` array (float32). */
 export const META_COLUMNS = Object.freeze([
@@ -87,7 +87,7 @@ export async function collectRun(
 
   const run = await runClosedLoop(scenario, {
     seed,
-    stackParams: { ...stackParams, perception: { seed, ...stackParams.perception } },
+    stackParams: collectionStackParams(seed, stackParams),
     onBus: (bus) => {
       bus.topic("/map").subscribe((e) => raster.setMap(e.message));
       bus.topic("/vehicle/state").subscribe((e) => (ego = e.message));

@@ -11,11 +11,13 @@ export const COLLECTION_STACK = {
   planning: { slowForOcclusions: false },
 } as const satisfies StackParamsInput;
 
-/** How dataset manifests describe the drive. */
+/** How dataset manifests describe the drive, derived from COLLECTION_STACK so the two cannot drift apart. */
 export const COLLECTION_STACK_DESCRIPTION =
-  "collection stack (sim/dataset/collectionStack.ts: default parameters but prediction.crossingPath = false, planning.slowForOcclusions = false), perception.seed = run seed (oracle perception with noise)";
+  "collection stack (sim/dataset/collectionStack.ts: default parameters but " +
+  Object.entries(COLLECTION_STACK).flatMap(([part, params]) => Object.entries(params).map(([k, v]) => `${part}.${k} = ${v}`)).join(", ") +
+  "), perception.seed = run seed (oracle perception with noise)";
 
-/** The collection stack with the run's perception seed. */
-export function collectionStackParams(seed: number): StackParamsInput {
-  return { ...COLLECTION_STACK, perception: { seed } };
+/** `stack` (the collection stack unless told otherwise) with the run's seed as perception seed, unless it sets one. */
+export function collectionStackParams(seed: number, stack: StackParamsInput = COLLECTION_STACK): StackParamsInput {
+  return { ...stack, perception: { seed, ...stack.perception } };
 }
