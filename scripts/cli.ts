@@ -91,8 +91,10 @@ program
   .option("--scenarios <names>", "comma-separated subset of the suite")
   .requiredOption("--out <dir>", "output folder")
   .option("--sensors <kinds>", "detection: sensor kinds to simulate (default lidar, plus camera when /usr/bin/chromium exists)")
-  .action(async (opts: { kind: "intent" | "detection"; suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; scenarios?: string; out: string; sensors?: string }) => {
+  .option("--drive <config>", "intent: record with this stack driving (a `curb sim --config` file, e.g. prediction/intent/intent-stack.yaml) instead of the pinned collection drive, to evaluate a model in the drive it ships in")
+  .action(async (opts: { kind: "intent" | "detection"; suite: string; variants: number; seedBase: number; variation: "suite" | "wide"; scenarios?: string; out: string; sensors?: string; drive?: string }) => {
     if (opts.kind === "detection") {
+      if (opts.drive) throw new Error("--drive applies to --kind intent; detection data are recorded with the collection drive");
       const { buildDetectionDataset, parseSensorKinds } = await import("../sim/index.ts");
       const manifest = await buildDetectionDataset({ ...opts, scenarios: opts.scenarios?.split(","), sensors: opts.sensors ? parseSensorKinds(opts.sensors) : undefined });
       console.log(JSON.stringify({ ...manifest, runs: undefined }, null, 2));

@@ -4,7 +4,9 @@ import { resolve } from "node:path";
 import { RASTER_SPEC } from "../../prediction/index.ts";
 import { progressBar } from "../../scripts/progressBar.ts";
 import { findSuite, parseScenario, type Scenario } from "../scenarios/index.ts";
-import { COLLECTION_STACK_DESCRIPTION } from "./collectionStack.ts";
+import type { StackParamsInput } from "../../planning/index.ts";
+import { readStackParamsFile } from "../simConfig.ts";
+import { COLLECTION_STACK, COLLECTION_STACK_DESCRIPTION, driveDescription } from "./collectionStack.ts";
 import { collectRun, META_COLUMNS } from "./collectRun.ts";
 import { DatasetWriter, type DatasetHeader } from "./datasetFiles.ts";
 import { makeOutputFolder } from "../../replay/outputFolder.ts";
@@ -19,6 +21,12 @@ export interface DatasetOptions {
   variation: "suite" | "wide";
   /** Only these scenarios of the suite (default: all with pedestrians). */
   scenarios?: string[];
+  /**
+   * A stack parameter file (what `curb sim --config` takes) that drives the ego instead of the pinned
+   * collection drive: data from the drive a model is deployed in (e.g. the intent stack, which yields to
+   * its own warnings), to evaluate it there. Never the data `make models` trains on.
+   */
+  drive?: string;
   quiet?: boolean;
 }
 
@@ -60,6 +68,7 @@ export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader>
   // Both before the folder exists: a wrong name or count leaves nothing behind.
   const seeds = datasetSeeds(opts);
   const scenarios = datasetScenarios(opts);
+  const stack: StackParamsInput = opts.drive ? readStackParamsFile(opts.drive) : COLLECTION_STACK;
   makeOutputFolder(out, "the dataset");
   const writer = new DatasetWriter(out, RASTER_SPEC);
   const bar = opts.quiet ? undefined : progressBar(scenarios.length * seeds.length, `dataset ${opts.suite}`);
@@ -72,7 +81,7 @@ export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader>
   const M = META_COLUMNS.length;
   for (const seed of seeds) {
     for (const scenario of scenarios) {
-      const run = await collectRun(scenario, seed);
+      const run = await collectRun(scenario, seed, stack);
       writer.append(run);
       for (let i = 0; i < run.n; i++) {
         const pre = run.meta[i * M + 2] === 1;
@@ -97,9 +106,9 @@ export async function buildDataset(opts: DatasetOptions): Promise<DatasetHeader>
     variants: opts.variants,
     seeds: { first: seeds[0], last: seeds[seeds.length - 1], count: seeds.length },
     scenarios: scenarios.map((s) => s.name),
-    stack: COLLECTION_STACK_DESCRIPTION,
+    stack: opts.drive ? driveDescription(opts.drive, stack) : COLLECTION_STACK_DESCRIPTION,
     command: `curb dataset --suite ${opts.suite} --variants ${opts.variants} --seed-base ${opts.seedBase} --variation ${opts.variation}` +
-      (opts.scenarios ? ` --scenarios ${opts.scenarios.join(",")}` : "") + ` --out ${opts.out}`,
+      (opts.scenarios ? ` --scenarios ${opts.scenarios.join(",")}` : "") + (opts.drive ? ` --drive ${opts.drive}` : "") + ` --out ${opts.out}`,
     specVersion: RASTER_SPEC.version,
     counts: { frames: n, sequences: writer.sequences.length, preEntryFrames: preEntry, perScenario, sequencesPerBehaviour: behaviours },
     classBalance: Object.fromEntries(RASTER_SPEC.horizonsS.map((h, k) => [`${h}s`, {

@@ -11,11 +11,24 @@ export const COLLECTION_STACK = {
   planning: { slowForOcclusions: false },
 } as const satisfies StackParamsInput;
 
+/** What `stack` changes from the defaults, as "part.key = value, …" (values that are objects as JSON). */
+export function describeStackChanges(stack: StackParamsInput): string {
+  const changes = Object.entries(stack).flatMap(([part, params]) =>
+    Object.entries(params ?? {}).map(([k, v]) => `${part}.${k} = ${typeof v === "object" ? JSON.stringify(v) : String(v)}`));
+  return changes.length ? `default parameters but ${changes.join(", ")}` : "default parameters";
+}
+
+const PERCEPTION_SEED_NOTE = "perception.seed = run seed (oracle perception with noise)";
+
 /** How dataset manifests describe the drive, derived from COLLECTION_STACK so the two cannot drift apart. */
 export const COLLECTION_STACK_DESCRIPTION =
-  "collection stack (sim/dataset/collectionStack.ts: default parameters but " +
-  Object.entries(COLLECTION_STACK).flatMap(([part, params]) => Object.entries(params).map(([k, v]) => `${part}.${k} = ${v}`)).join(", ") +
-  "), perception.seed = run seed (oracle perception with noise)";
+  `collection stack (sim/dataset/collectionStack.ts: ${describeStackChanges(COLLECTION_STACK)}), ${PERCEPTION_SEED_NOTE}`;
+
+/** How a manifest describes a drive by a stack parameter file (`curb dataset --drive FILE`). */
+export function driveDescription(path: string, stack: StackParamsInput): string {
+  const seed = stack.perception?.seed === undefined ? `, ${PERCEPTION_SEED_NOTE}` : "";
+  return `drive ${path}, as \`curb sim --config ${path}\` runs it (${describeStackChanges(stack)})${seed}; not the collection drive the shipped models were trained on`;
+}
 
 /** `stack` (the collection stack unless told otherwise) with the run's seed as perception seed, unless it sets one. */
 export function collectionStackParams(seed: number, stack: StackParamsInput = COLLECTION_STACK): StackParamsInput {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RASTER_SPEC } from "../../../prediction/index.ts";
-import { COLLECTION_STACK, collectRun, DatasetWriter, datasetScenarios, datasetSeeds, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
+import { buildDataset, COLLECTION_STACK, collectRun, DatasetWriter, datasetScenarios, datasetSeeds, META_COLUMNS, readDataset, readDatasetHeader, widenVariation } from "../../../sim/dataset/index.ts";
 import { findScenario } from "../../../sim/scenarios/index.ts";
 
 const H = RASTER_SPEC.horizonsS.length;
@@ -90,6 +90,34 @@ describe("collectRun", () => {
     expect(same(pinned.rasters, (await collectRun(s, 1, COLLECTION_STACK)).rasters)).toBe(true);
     const today = await collectRun(s, 1, {});
     expect(today.n === pinned.n && same(today.rasters, pinned.rasters)).toBe(false);
+  });
+
+  it("--drive records with a stack file's drive instead, says so in the manifest, and refuses a bad file before writing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "curb-ds-drive-"));
+    try {
+      const drive = join(dir, "today.yaml");
+      writeFileSync(drive, "planning:\n  slowForOcclusions: true\n");
+      const out = join(dir, "data");
+      const opts = { suite: "default", variants: 1, seedBase: 1, variation: "suite" as const, scenarios: ["jaywalk-occluded"], quiet: true };
+      const header = await buildDataset({ ...opts, out, drive });
+      const m = header.manifest as { stack: string; command: string };
+      expect(m.stack).toContain(`drive ${drive}, as \`curb sim --config ${drive}\` runs it (default parameters but planning.slowForOcclusions = true)`);
+      expect(m.command).toContain(`--drive ${drive}`);
+      const s = findScenario("jaywalk-occluded");
+      const today = await collectRun(s, 1, { planning: { slowForOcclusions: true } });
+      const recorded = readDataset(out);
+      expect(recorded.n).toBe(today.n);
+      expect(Buffer.from(recorded.rasters).equals(Buffer.from(today.rasters))).toBe(true);
+      expect(Buffer.from(today.rasters).equals(Buffer.from((await collectRun(s, 1)).rasters))).toBe(false);
+
+      const typo = join(dir, "typo.yaml");
+      writeFileSync(typo, "planning:\n  slowForOcclusion: true\n");
+      const never = join(dir, "never");
+      await expect(buildDataset({ ...opts, out: never, drive: typo })).rejects.toThrow(/invalid config .*typo\.yaml/s);
+      expect(existsSync(never)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a folder that is not a whole dataset is refused, naming what is wrong", async () => {
