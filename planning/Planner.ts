@@ -1,10 +1,12 @@
 // Longitudinal plan: IDM toward the desired speed, behind the lead vehicle in the ego lane, behind a
-// virtual stop line before every pedestrian predicted to enter the ego path, and slowed past standing
-// vehicles that could hide one; the most restrictive wins.
+// virtual stop line before every pedestrian predicted to enter the ego path and before a crosswalk
+// someone waits at or walks onto, and slowed past standing vehicles that could hide a pedestrian; the
+// most restrictive wins.
 // Lateral: pure pursuit on the ego lane centreline.
 import { msg, secondsToNs, toTimestamp } from "../bus/index.ts";
 import { StreetGeometry } from "../prediction/index.ts";
-import { accAccel, idmFreeAccel } from "./idm.ts";
+import { crosswalksOnPath, crosswalkUse, moreUrgent, type CrosswalkUse } from "./crosswalk.ts";
+import { accAccel, idmFreeAccel, stopLineDecel } from "./idm.ts";
 import { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
 import { occlusionAccel, occlusionPassSpeedMps, occlusionSpots } from "./occlusion.ts";
 import { parsePlanningParams, type PlanningParams, type PlanningParamsInput } from "./params.ts";
@@ -14,8 +16,11 @@ const Decision = msg.Trajectory_Decision;
 
 /** Something the ego must not run into (or pass fast), in the ego lane frame. */
 export interface LaneObstacle {
-  /** "occlusion": the front end of a standing vehicle beside the path, passed at `occlusionPassSpeedMps`. */
-  kind: "vehicle" | "pedestrian" | "occlusion";
+  /**
+   * "occlusion": the front end of a standing vehicle beside the path, passed at `occlusionPassSpeedMps`;
+   * "crosswalk": the near edge of a crosswalk someone uses (`trackId` the one that matters most).
+   */
+  kind: "vehicle" | "pedestrian" | "occlusion" | "crosswalk";
   trackId: number;
   /** Arc length of the obstacle's near edge (vehicle rear, pedestrian conflict point, occluder front) at t = 0, m. */
   sM: number;
@@ -27,6 +32,8 @@ export interface LaneObstacle {
   inPathNow: boolean;
   /** A warned pedestrian yielded to after its track was lost (see lostPedestrianMemoryS). */
   outOfSight?: boolean;
+  /** For a crosswalk: how `trackId` uses it. */
+  crosswalkUse?: CrosswalkUse;
 }
 
 export interface PlannerInput {
@@ -55,6 +62,12 @@ export class Planner {
    * track is lost (a warned pedestrian who vanishes behind a bus has not gone away).
    */
   private yieldingTo = new Map<number, { sM: number; seenNs: bigint }>();
+  /** Crosswalks (map index) the ego yields at: kept, once taken, while anyone uses the crosswalk. */
+  private crosswalkYield = new Set<number>();
+  /** Pedestrians waiting at a crosswalk while the ego stands at its line: since when. */
+  private crosswalkWaits = new Map<number, bigint>();
+  /** Pedestrians who waited out `crosswalkWaitTimeoutS` and are taken not to cross, until they move. */
+  private crosswalkDeclined = new Set<number>();
 
   constructor(params: PlanningParamsInput = {}) {
     this.params = parsePlanningParams(params);
@@ -65,6 +78,9 @@ export class Planner {
     this.map = map;
     this.street = new StreetGeometry(map);
     this.yieldingTo.clear();
+    this.crosswalkYield.clear();
+    this.crosswalkWaits.clear();
+    this.crosswalkDeclined.clear();
   }
 
   get hasMap(): boolean {
@@ -100,6 +116,7 @@ export class Planner {
     const obstacles = [
       ...this.leadVehicles(lane, input.tracks, sFront),
       ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM, v, input.stampNs),
+      ...(p.yieldAtCrosswalks ? this.crosswalkStops(lane, map, input.tracks, sFront, widthM, v, input.stampNs) : []),
       ...(p.slowForOcclusions ? this.occluders(lane, input.tracks, sFront, widthM) : []),
     ];
 
@@ -129,6 +146,13 @@ export class Planner {
       reason = o.inPathNow
         ? `pedestrian ${o.trackId} in the ego path ${ahead} m ahead: stopping ${o.jamGapM} m before`
         : `pedestrian ${o.trackId}${o.outOfSight ? " (out of sight)" : ""} predicted to enter the ego path ${ahead} m ahead: yielding`;
+      reasonTrackId = o.trackId;
+      targetSpeedMps = 0;
+    } else if (binds && binding!.kind === "crosswalk") {
+      const o = binding!;
+      decision = v < p.stoppedSpeedMps ? Decision.STOP : Decision.YIELD;
+      const where = o.crosswalkUse === "waiting" ? "waiting at" : o.crosswalkUse === "approaching" ? "walking onto" : "on";
+      reason = `pedestrian ${o.trackId} ${where} the crosswalk ${(o.sM - sFront).toFixed(1)} m ahead: yielding, stopping ${o.jamGapM} m before it`;
       reasonTrackId = o.trackId;
       targetSpeedMps = 0;
     } else if (binds && binding!.kind === "vehicle") {
@@ -181,6 +205,58 @@ export class Planner {
     return occlusionSpots(lane, tracks, sFront, egoWidthM / 2 + p.pedestrianLateralMarginM, p).map((spot) => ({
       kind: "occlusion", trackId: spot.trackId, sM: spot.sM, speedMps: 0, jamGapM: 0, inPathNow: false,
     }));
+  }
+
+  /**
+   * A stop line before each crosswalk ahead that someone waits at or walks onto (crosswalk.ts). It is taken
+   * only when the ego can stop comfortably before it, then kept while anyone uses the crosswalk; a
+   * pedestrian still only waiting `crosswalkWaitTimeoutS` after the ego stopped there is let be.
+   */
+  private crosswalkStops(lane: LaneFrame, map: msg.StreetMap, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint): LaneObstacle[] {
+    const p = this.params;
+    const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
+    const stopped = v < p.stoppedSpeedMps;
+    const out: LaneObstacle[] = [];
+    const yielding = new Set<number>();
+    const waits = new Map<number, bigint>();
+    const declined = new Set<number>();
+    for (const crosswalk of crosswalksOnPath(lane, map.crosswalks, sFront, pathBandM)) {
+      const held = this.crosswalkYield.has(crosswalk.index);
+      let use: CrosswalkUse | undefined;
+      let trackId = 0;
+      for (const t of tracks?.tracks ?? []) {
+        if (t.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
+        const u = crosswalkUse(lane, crosswalk, t.xM, t.yM, t.vxMps, t.vyMps, pathBandM, p);
+        if (u === undefined) continue;
+        if (u === "waiting") {
+          if (this.crosswalkDeclined.has(t.id)) {
+            declined.add(t.id);
+            continue;
+          }
+          if (held && stopped) {
+            const since = this.crosswalkWaits.get(t.id) ?? stampNs;
+            if (stampNs - since >= secondsToNs(p.crosswalkWaitTimeoutS)) {
+              declined.add(t.id);
+              continue;
+            }
+            waits.set(t.id, since);
+          }
+        }
+        if (moreUrgent(use, u)) {
+          use = u;
+          trackId = t.id;
+        }
+      }
+      if (use === undefined) continue;
+      const stopGapM = crosswalk.sEntryM - sFront - p.crosswalkStopDistanceM;
+      if (!held && !(stopGapM >= 0 && stopLineDecel(v, Math.max(stopGapM, 1e-3)) <= p.comfortDecelMps2)) continue;
+      yielding.add(crosswalk.index);
+      out.push({ kind: "crosswalk", trackId, sM: crosswalk.sEntryM, speedMps: 0, jamGapM: p.crosswalkStopDistanceM, inPathNow: false, crosswalkUse: use });
+    }
+    this.crosswalkYield = yielding;
+    this.crosswalkWaits = waits;
+    this.crosswalkDeclined = declined;
+    return out;
   }
 
   private leadVehicles(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number): LaneObstacle[] {
@@ -270,7 +346,7 @@ export class Planner {
       }
       if (predictedS < motionS - 1e-6) {
         const stopGapM = predictedS - sFront - p.pedestrianStopDistanceM;
-        if (this.yieldingTo.has(t.id) || (stopGapM >= 0 && (v * v) / (2 * p.comfortDecelMps2) <= stopGapM)) {
+        if (this.yieldingTo.has(t.id) || (stopGapM >= 0 && stopLineDecel(v, Math.max(stopGapM, 1e-3)) <= p.comfortDecelMps2)) {
           yielding.set(t.id, { sM: predictedS, seenNs: stampNs });
           out.push({ kind: "pedestrian", trackId: t.id, sM: predictedS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow: false });
         }

@@ -50,3 +50,9 @@ export function accAccel(speedMps: number, desiredSpeedMps: number, gapM: number
   const b = p.comfortDecelMps2;
   return (1 - ACC_COOLNESS) * aIdm + ACC_COOLNESS * (aCah + b * Math.tanh((aIdm - aCah) / b));
 }
+
+/** The constant deceleration that stops from `speedMps` within `distanceM` (> 0), m/s², positive. */
+export function stopLineDecel(speedMps: number, distanceM: number): number {
+  const v = Math.max(speedMps, 0);
+  return (v * v) / (2 * distanceM);
+}

@@ -41,6 +41,20 @@ export const PlanningParamsSchema = z.strictObject({
   /** Rate at which the ego slows to the pass speed before an occlusion spot, m/s². */
   occlusionDecelMps2: z.number().positive().default(1.5),
   /**
+   * Yield at marked crosswalks the ego path crosses to anyone waiting at them or walking onto them toward
+   * the ego path (planning/crosswalk.ts): a stop line `crosswalkStopDistanceM` before the crosswalk, taken
+   * only when the ego can stop comfortably, then kept while anyone uses the crosswalk.
+   */
+  yieldAtCrosswalks: z.boolean().default(true),
+  /** A pedestrian within this of a crosswalk's outline is at the crosswalk, m. */
+  crosswalkAttentionM: z.number().nonnegative().default(2),
+  /** Slower than this a pedestrian at a crosswalk is waiting; walking toward the ego path this fast, approaching, m/s. */
+  crosswalkWaitingSpeedMps: z.number().positive().default(0.5),
+  /** Stop line before the crosswalk's near edge, m. */
+  crosswalkStopDistanceM: z.number().nonnegative().default(2),
+  /** With the ego stopped at the line, someone still only waiting after this is taken not to cross (until they move), s. */
+  crosswalkWaitTimeoutS: z.number().positive().default(4),
+  /**
    * "predicted": stop for pedestrians whose predicted or extrapolated path enters the ego path (default).
    * "reactive": only for pedestrians already in the ego path — the no-prediction baseline that shows
    * what prediction buys.

@@ -2,13 +2,13 @@
 // the ego's driving shapes them (its box in every raster, when a scenario's pedestrians are triggered), so
 // they are recorded with a pinned drive rather than with whatever the planner does today: tuning the
 // planner must not silently change the data the shipped models were trained on and can be rebuilt from.
-// This is the drive of those data: the curb rule (the default predictor), without the crossing path and
-// without occlusion slowing, which came later. Moving it forward means rebuilding the models.
+// This is the drive of those data: the curb rule (the default predictor), without the crossing path,
+// occlusion slowing and crosswalk yielding, which came later. Moving it forward means rebuilding the models.
 import type { StackParamsInput } from "../../planning/index.ts";
 
 export const COLLECTION_STACK = {
   prediction: { crossingPath: false },
-  planning: { slowForOcclusions: false },
+  planning: { slowForOcclusions: false, yieldAtCrosswalks: false },
 } as const satisfies StackParamsInput;
 
 /** What `stack` changes from the defaults, as "part.key = value, …" (values that are objects as JSON). */

@@ -116,4 +116,23 @@ describe("closed loop", () => {
     expect((await metricsOfStack("running-child", "reactive", false)).collisions.pedestrian).toBeGreaterThan(0);
     expect((await metricsOfStack("running-child", "reactive", true)).collisions.pedestrian).toBe(0);
   });
+
+  it("at the crosswalk the ego yields from afar: no hard brake for the crosser, and the one who only stands there does not hold it", async () => {
+    const scenario = findScenario("crosswalk-crossing");
+    const metricsWith = async (yieldAtCrosswalks: boolean) => {
+      const run = await runClosedLoop(scenario, { seed: 1, stackParams: { planning: { yieldAtCrosswalks } } });
+      return computeScenarioMetrics({ scenario: scenario.name, durationS: scenario.durationS, frames: run.frames, streetMap: run.streetMap });
+    };
+    const late = await metricsWith(false);
+    const early = await metricsWith(true);
+    expect(late.comfort.hardBrakeCount).toBeGreaterThan(0);
+    expect(early.comfort.hardBrakeCount).toBe(0);
+    expect(early.comfort.minAccelerationMps2).toBeGreaterThan(-2.5);
+    expect(early.pedestrians.minTtcS!).toBeGreaterThan(late.pedestrians.minTtcS!);
+    // The pedestrian at the north end never crosses: let be after the wait timeout, the ego drives on
+    // through the crosswalk (route from x = 10, crosswalk at 118–122, ego front 2.3 m ahead of its centre).
+    expect(early.pedestrians.table.find((p) => p.behaviour === "STAND")!.enteredRoadTimeS).toBeNull();
+    expect(early.progress.progressM).toBeGreaterThan(122 - 10);
+    expect(early.progress.progressM).toBeLessThan(late.progress.progressM);
+  });
 });

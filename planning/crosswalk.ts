@@ -1,0 +1,78 @@
+// Yielding at marked crosswalks. Someone waiting at a crosswalk the ego path crosses, or walking onto it
+// toward the ego path, gets a stop line before the crosswalk (the rule in most places, and Autoware's
+// crosswalk module). The constant-velocity path sees a crossing only once it has begun: with a group
+// waiting at the crosswalk, the ego used to arrive at the speed limit and brake at up to 8 m/s² when they
+// stepped out. Pure functions; the Planner keeps which crosswalks it yields at and who declined.
+import type { Vec2 } from "../prediction/index.ts";
+import { distanceToPolyline, pointInPolygon } from "../prediction/index.ts";
+import type { LaneFrame } from "./LaneFrame.ts";
+
+/** A crosswalk the ego path crosses, in the ego lane frame. */
+export interface CrosswalkOnPath {
+  /** Index in the map's crosswalks. */
+  index: number;
+  /** Arc lengths of the crosswalk's first and last vertex along the lane (where the path enters and leaves it), m. */
+  sEntryM: number;
+  sExitM: number;
+  polygon: readonly Vec2[];
+  /** The polygon closed (first vertex repeated), for distances to its outline. */
+  outline: readonly Vec2[];
+}
+
+/**
+ * How a pedestrian uses a crosswalk: "on" it inside the ego path band, "approaching" the ego path (on the
+ * crosswalk or stepping onto it), or "waiting" at it (standing on it or within the attention distance).
+ */
+export type CrosswalkUse = "on" | "approaching" | "waiting";
+
+export interface CrosswalkParams {
+  /** A pedestrian within this of a crosswalk's outline is at the crosswalk, m. */
+  crosswalkAttentionM: number;
+  /** Slower than this, a pedestrian at the crosswalk is waiting; walking toward the path at least this fast, approaching, m/s. */
+  crosswalkWaitingSpeedMps: number;
+}
+
+/** Crosswalks whose vertices span the path band and whose entry is ahead of the ego front, nearest first. */
+export function crosswalksOnPath(lane: LaneFrame, crosswalks: readonly { points: readonly Vec2[] }[], sFrontM: number, pathBandM: number): CrosswalkOnPath[] {
+  const out: CrosswalkOnPath[] = [];
+  crosswalks.forEach((c, index) => {
+    if (c.points.length < 3) return;
+    let sEntryM = Infinity;
+    let sExitM = -Infinity;
+    let minOffset = Infinity;
+    let maxOffset = -Infinity;
+    for (const v of c.points) {
+      const q = lane.project(v.x, v.y);
+      sEntryM = Math.min(sEntryM, q.sM);
+      sExitM = Math.max(sExitM, q.sM);
+      minOffset = Math.min(minOffset, q.offsetM);
+      maxOffset = Math.max(maxOffset, q.offsetM);
+    }
+    if (minOffset > pathBandM || maxOffset < -pathBandM || sEntryM <= sFrontM) return;
+    out.push({ index, sEntryM, sExitM, polygon: c.points, outline: [...c.points, c.points[0]] });
+  });
+  return out.sort((a, b) => a.sEntryM - b.sEntryM);
+}
+
+/**
+ * How the pedestrian at (x, y) moving at (vx, vy) uses `crosswalk`, or undefined: away from it, walking
+ * along the sidewalk past it, or walking away from the ego path (e.g. once it has crossed the ego lane).
+ */
+export function crosswalkUse(
+  lane: LaneFrame, crosswalk: CrosswalkOnPath, x: number, y: number, vx: number, vy: number, pathBandM: number, p: CrosswalkParams,
+): CrosswalkUse | undefined {
+  if (!pointInPolygon(x, y, crosswalk.polygon) && distanceToPolyline(x, y, crosswalk.outline) > p.crosswalkAttentionM) return undefined;
+  const q = lane.project(x, y);
+  if (Math.abs(q.offsetM) <= pathBandM) return "on";
+  const towardPathMps = -Math.sign(q.offsetM) * (vy * q.tx - vx * q.ty); // velocity along the lane normal, toward the centreline
+  if (towardPathMps >= p.crosswalkWaitingSpeedMps) return "approaching";
+  if (Math.hypot(vx, vy) < p.crosswalkWaitingSpeedMps) return "waiting";
+  return undefined;
+}
+
+/** The use that matters most for yielding: someone in the path before someone approaching it before someone waiting. */
+export function moreUrgent(a: CrosswalkUse | undefined, b: CrosswalkUse): boolean {
+  return a === undefined || URGENCY[b] < URGENCY[a];
+}
+
+const URGENCY: Record<CrosswalkUse, number> = { on: 0, approaching: 1, waiting: 2 };
