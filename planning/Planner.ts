@@ -5,7 +5,7 @@
 // Lateral: pure pursuit on the ego lane centreline.
 import { msg, secondsToNs, toTimestamp } from "../bus/index.ts";
 import { StreetGeometry } from "../prediction/index.ts";
-import { crosswalksOnPath, crosswalkUse, moreUrgent, type CrosswalkUse } from "./crosswalk.ts";
+import { crosswalkShapes, crosswalksOnPath, crosswalkUse, moreUrgent, type CrosswalkShape, type CrosswalkUse } from "./crosswalk.ts";
 import { accAccel, idmFreeAccel, stopLineDecel } from "./idm.ts";
 import { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
 import { occlusionAccel, occlusionPassSpeedMps, occlusionSpots } from "./occlusion.ts";
@@ -56,6 +56,7 @@ export class Planner {
   readonly occlusionPassSpeedMps: number;
   private map: msg.StreetMap | undefined;
   private street: StreetGeometry | undefined;
+  private crosswalks: CrosswalkShape[] = [];
   /**
    * Pedestrians the ego yields to on a predicted-only conflict, by track id: the conflict's arc length and
    * when the track was last seen. Kept while the conflict lasts, and for `lostPedestrianMemoryS` after the
@@ -77,6 +78,7 @@ export class Planner {
   setMap(map: msg.StreetMap): void {
     this.map = map;
     this.street = new StreetGeometry(map);
+    this.crosswalks = crosswalkShapes(map.crosswalks);
     this.yieldingTo.clear();
     this.crosswalkYield.clear();
     this.crosswalkWaits.clear();
@@ -116,7 +118,7 @@ export class Planner {
     const obstacles = [
       ...this.leadVehicles(lane, input.tracks, sFront),
       ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM, v, input.stampNs),
-      ...(p.yieldAtCrosswalks ? this.crosswalkStops(lane, map, input.tracks, sFront, widthM, v, input.stampNs) : []),
+      ...(p.yieldAtCrosswalks ? this.crosswalkStops(lane, input.tracks, sFront, widthM, v, input.stampNs) : []),
       ...(p.slowForOcclusions ? this.occluders(lane, input.tracks, sFront, widthM) : []),
     ];
 
@@ -212,7 +214,7 @@ export class Planner {
    * only when the ego can stop comfortably before it, then kept while anyone uses the crosswalk; a
    * pedestrian still only waiting `crosswalkWaitTimeoutS` after the ego stopped there is let be.
    */
-  private crosswalkStops(lane: LaneFrame, map: msg.StreetMap, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint): LaneObstacle[] {
+  private crosswalkStops(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint): LaneObstacle[] {
     const p = this.params;
     const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
     const stopped = v < p.stoppedSpeedMps;
@@ -220,14 +222,15 @@ export class Planner {
     const yielding = new Set<number>();
     const waits = new Map<number, bigint>();
     const declined = new Set<number>();
-    for (const crosswalk of crosswalksOnPath(lane, map.crosswalks, sFront, pathBandM)) {
+    for (const crosswalk of crosswalksOnPath(lane, this.crosswalks, sFront, pathBandM)) {
       const held = this.crosswalkYield.has(crosswalk.index);
       let use: CrosswalkUse | undefined;
       let trackId = 0;
       for (const t of tracks?.tracks ?? []) {
         if (t.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
         const u = crosswalkUse(lane, crosswalk, t.xM, t.yM, t.vxMps, t.vyMps, pathBandM, p);
-        if (u === undefined) continue;
+        // A track's first frame says nothing yet about whether it stands (the simulator's first frame has everyone at rest).
+        if (u === undefined || (u === "waiting" && !(t.ageS > 0))) continue;
         if (u === "waiting") {
           if (this.crosswalkDeclined.has(t.id)) {
             declined.add(t.id);

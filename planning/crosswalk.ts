@@ -7,16 +7,19 @@ import type { Vec2 } from "../prediction/index.ts";
 import { distanceToPolyline, pointInPolygon } from "../prediction/index.ts";
 import type { LaneFrame } from "./LaneFrame.ts";
 
-/** A crosswalk the ego path crosses, in the ego lane frame. */
-export interface CrosswalkOnPath {
+/** A map crosswalk: its polygon, and the polygon closed (first vertex repeated) for distances to its outline. */
+export interface CrosswalkShape {
   /** Index in the map's crosswalks. */
   index: number;
+  polygon: readonly Vec2[];
+  outline: readonly Vec2[];
+}
+
+/** A crosswalk the ego path crosses, in the ego lane frame. */
+export interface CrosswalkOnPath extends CrosswalkShape {
   /** Arc lengths of the crosswalk's first and last vertex along the lane (where the path enters and leaves it), m. */
   sEntryM: number;
   sExitM: number;
-  polygon: readonly Vec2[];
-  /** The polygon closed (first vertex repeated), for distances to its outline. */
-  outline: readonly Vec2[];
 }
 
 /**
@@ -32,25 +35,33 @@ export interface CrosswalkParams {
   crosswalkWaitingSpeedMps: number;
 }
 
-/** Crosswalks whose vertices span the path band and whose entry is ahead of the ego front, nearest first. */
-export function crosswalksOnPath(lane: LaneFrame, crosswalks: readonly { points: readonly Vec2[] }[], sFrontM: number, pathBandM: number): CrosswalkOnPath[] {
-  const out: CrosswalkOnPath[] = [];
+/** The map's crosswalks with at least three vertices, made once per map. */
+export function crosswalkShapes(crosswalks: readonly { points: readonly Vec2[] }[]): CrosswalkShape[] {
+  const shapes: CrosswalkShape[] = [];
   crosswalks.forEach((c, index) => {
-    if (c.points.length < 3) return;
+    if (c.points.length >= 3) shapes.push({ index, polygon: c.points, outline: [...c.points, c.points[0]] });
+  });
+  return shapes;
+}
+
+/** Crosswalks whose vertices span the path band and whose entry is ahead of the ego front, nearest first. */
+export function crosswalksOnPath(lane: LaneFrame, crosswalks: readonly CrosswalkShape[], sFrontM: number, pathBandM: number): CrosswalkOnPath[] {
+  const out: CrosswalkOnPath[] = [];
+  for (const c of crosswalks) {
     let sEntryM = Infinity;
     let sExitM = -Infinity;
     let minOffset = Infinity;
     let maxOffset = -Infinity;
-    for (const v of c.points) {
+    for (const v of c.polygon) {
       const q = lane.project(v.x, v.y);
       sEntryM = Math.min(sEntryM, q.sM);
       sExitM = Math.max(sExitM, q.sM);
       minOffset = Math.min(minOffset, q.offsetM);
       maxOffset = Math.max(maxOffset, q.offsetM);
     }
-    if (minOffset > pathBandM || maxOffset < -pathBandM || sEntryM <= sFrontM) return;
-    out.push({ index, sEntryM, sExitM, polygon: c.points, outline: [...c.points, c.points[0]] });
-  });
+    if (minOffset > pathBandM || maxOffset < -pathBandM || sEntryM <= sFrontM) continue;
+    out.push({ ...c, sEntryM, sExitM });
+  }
   return out.sort((a, b) => a.sEntryM - b.sEntryM);
 }
 

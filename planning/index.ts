@@ -7,6 +7,6 @@ export { PlanningParamsSchema, parsePlanningParams, type PlanningParams, type Pl
 export { accAccel, idmAccel, idmFreeAccel, stopLineDecel, ACC_COOLNESS, type IdmParams } from "./idm.ts";
 export { purePursuitSteering } from "./purePursuit.ts";
 export { LaneFrame, selectEgoLane } from "./LaneFrame.ts";
-export { crosswalksOnPath, crosswalkUse, moreUrgent, type CrosswalkOnPath, type CrosswalkParams, type CrosswalkUse } from "./crosswalk.ts";
+export { crosswalkShapes, crosswalksOnPath, crosswalkUse, moreUrgent, type CrosswalkOnPath, type CrosswalkParams, type CrosswalkShape, type CrosswalkUse } from "./crosswalk.ts";
 export { occlusionAccel, occlusionPassSpeedMps, occlusionSpots, type OcclusionParams, type OcclusionSpot } from "./occlusion.ts";
 export { checkStack, startStack, STACK_NODE_NAMES, StackParamsSchema, type Stack, type StackParams, type StackParamsInput } from "./startStack.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { msg } from "../../bus/index.ts";
-import { crosswalksOnPath, crosswalkUse, LaneFrame, moreUrgent } from "../../planning/index.ts";
+import { crosswalkShapes, crosswalksOnPath, crosswalkUse, LaneFrame, moreUrgent } from "../../planning/index.ts";
 import { SPEED_LIMIT_MPS, streetMap, type ObjectSpec } from "../prediction/streetFixture.ts";
 import { simulate, type Step } from "./pointMassLoop.ts";
 
@@ -10,20 +10,21 @@ const HALF_LENGTH_M = 2.3;
 const map = streetMap();
 const eastbound = new LaneFrame(map.lanes.find((l) => l.id === 1)!, 3.5);
 const BAND_M = 1.9 / 2 + 0.8;
+const crosswalks = crosswalkShapes(map.crosswalks);
 const PARAMS = { crosswalkAttentionM: 2, crosswalkWaitingSpeedMps: 0.5 };
 
 describe("crosswalksOnPath / crosswalkUse", () => {
   it("finds the crosswalk the ego lane crosses while its entry is ahead of the ego front", () => {
-    const [cw, ...rest] = crosswalksOnPath(eastbound, map.crosswalks, 20, BAND_M);
+    const [cw, ...rest] = crosswalksOnPath(eastbound, crosswalks, 20, BAND_M);
     expect(rest).toHaveLength(0);
     expect(cw.sEntryM).toBeCloseTo(eastbound.project(118, -1.75).sM, 6);
     expect(cw.sExitM).toBeCloseTo(eastbound.project(122, -1.75).sM, 6);
-    expect(crosswalksOnPath(eastbound, map.crosswalks, cw.sEntryM + 0.1, BAND_M)).toHaveLength(0);
-    expect(crosswalksOnPath(eastbound, [{ points: [{ x: 50, y: 7 }, { x: 54, y: 7 }, { x: 54, y: 12 }] }], 20, BAND_M)).toHaveLength(0); // off the road
+    expect(crosswalksOnPath(eastbound, crosswalks, cw.sEntryM + 0.1, BAND_M)).toHaveLength(0);
+    expect(crosswalksOnPath(eastbound, crosswalkShapes([{ points: [{ x: 50, y: 7 }, { x: 54, y: 7 }, { x: 54, y: 12 }] }]), 20, BAND_M)).toHaveLength(0); // off the road
   });
 
   it("says who waits at it, walks onto it, is on it in the ego path, and who only passes by or has crossed", () => {
-    const [cw] = crosswalksOnPath(eastbound, map.crosswalks, 20, BAND_M);
+    const [cw] = crosswalksOnPath(eastbound, crosswalks, 20, BAND_M);
     const use = (x: number, y: number, vx = 0, vy = 0) => crosswalkUse(eastbound, cw, x, y, vx, vy, BAND_M, PARAMS);
     expect(use(119, -6.2)).toBe("waiting"); // at the near end, on the sidewalk
     expect(use(121, 6.8)).toBe("waiting"); // at the far end
@@ -100,6 +101,13 @@ describe("Planner at a crosswalk", () => {
     const steps = simulate(10, SPEED_LIMIT_MPS, 10, late);
     expect(steps.some(isCrosswalkYield)).toBe(false);
     expect(Math.min(...steps.map((s) => s.a))).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a track's first frame (age 0, no motion known yet) does not count as waiting; from its second it does", () => {
+    const born = (ageS: number) => simulate(10, SPEED_LIMIT_MPS, 0, () => [{ id: 9, x: 119, y: -6.2, ageS }])[0];
+    expect(isCrosswalkYield(born(0))).toBe(false);
+    expect(born(0).trajectory.decision).toBe(D.GO);
+    expect(born(0.1).trajectory.reason).toContain("pedestrian 9 waiting at the crosswalk");
   });
 
   it("walkers passing the crosswalk along the sidewalk, and yieldAtCrosswalks: false ⇒ GO", () => {

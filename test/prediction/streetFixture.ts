@@ -32,6 +32,8 @@ export interface ObjectSpec {
   vy?: number;
   visibility?: number;
   parked?: boolean;
+  /** Track age (track() only), s; default 1: an established track. */
+  ageS?: number;
 }
 
 export function groundTruthObject(o: ObjectSpec): msg.GroundTruthObject {
@@ -56,7 +58,9 @@ export function groundTruth(tS: number, objects: ObjectSpec[], ego = { x: 0, y: 
 }
 
 export function track(o: ObjectSpec): msg.Track {
-  return trackFromTruth(groundTruthObject(o));
+  const t = trackFromTruth(groundTruthObject(o));
+  t.ageS = o.ageS ?? 1;
+  return t;
 }
 
 /** The exact track of a ground-truth object (a noise-free perception). */
