@@ -394,9 +394,17 @@ export interface EvalReport {
   examples?: IntentExample[];
 }
 
+/** The drive a scored dataset was recorded with, from its manifest (`stack`), if it says. */
+function recordedDrive(data: unknown): string | undefined {
+  const stack = (data as { manifest?: { stack?: unknown } } | undefined)?.manifest?.stack;
+  return typeof stack === "string" ? stack : undefined;
+}
+
 export function formatEvalTable(r: EvalReport): string {
   const lines: string[] = [];
   lines.push(`intent evaluation — ${describeOperatingPoint(r.operatingPoint)}; preEntry = frames before the pedestrian first steps onto the road (anticipation), all = every frame`);
+  const drive = recordedDrive(r.data);
+  if (drive) lines.push(`data recorded with the ${drive}`);
   lines.push("");
   lines.push(`${"predictor".padEnd(22)} ${"h".padStart(4)} | ${"AUC pre".padStart(7)} ${"F1 pre".padStart(7)} ${"P pre".padStart(7)} ${"R pre".padStart(7)} | ${"AUC all".padStart(7)} ${"F1 all".padStart(7)} ${"ECE all".padStart(7)}`);
   for (const p of r.predictors) {

@@ -21,6 +21,10 @@ describe("crosswalksOnPath / crosswalkUse", () => {
     expect(cw.sExitM).toBeCloseTo(eastbound.project(122, -1.75).sM, 6);
     expect(crosswalksOnPath(eastbound, crosswalks, cw.sEntryM + 0.1, BAND_M)).toHaveLength(0);
     expect(crosswalksOnPath(eastbound, crosswalkShapes([{ points: [{ x: 50, y: 7 }, { x: 54, y: 7 }, { x: 54, y: 12 }] }]), 20, BAND_M)).toHaveLength(0); // off the road
+    // A crosswalk of fewer than three vertices is no area: left out, keeping the others' map indices.
+    const shapes = crosswalkShapes([{ points: [{ x: 60, y: -5.5 }, { x: 60, y: 5.5 }] }, ...map.crosswalks]);
+    expect(shapes.map((c) => c.index)).toEqual([1]);
+    expect(crosswalksOnPath(eastbound, shapes, 20, BAND_M).map((c) => c.index)).toEqual([1]);
   });
 
   it("says who waits at it, walks onto it, is on it in the ego path, and who only passes by or has crossed", () => {

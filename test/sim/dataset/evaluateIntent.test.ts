@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { operatingPointOf, PROJECT_ROOT, RASTER_SPEC, readIntentCard, uniformOperatingPoint } from "../../../prediction/index.ts";
-import { buildDataset, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, renderEvalIntentPage, scorePredictor } from "../../../sim/dataset/index.ts";
+import { buildDataset, COLLECTION_STACK_DESCRIPTION, evaluateIntent, formatEvalTable, type LoadedDataset, META_COLUMNS, renderEvalIntentPage, scorePredictor } from "../../../sim/dataset/index.ts";
 
 const card = join(PROJECT_ROOT, "models/intent.card.json");
 
@@ -37,6 +37,8 @@ describe.skipIf(!existsSync(card))("curb eval intent", () => {
     for (const n of names) expect(html).toContain(`<td>${n}</td>`);
     expect(html).toContain("<td>-history</td>");
     expect(formatEvalTable(report)).toContain("cv_curb_rule");
+    // The table says which drive its data were recorded with.
+    expect(formatEvalTable(report).split("\n")[1]).toBe(`data recorded with the ${COLLECTION_STACK_DESCRIPTION}`);
     // Who to explain next: the model's false alarms and misses by id, and the command that explains one.
     expect(formatEvalTable(report)).toContain(`intent_cnn_gru: false alarms (${report.predictors[0].pedestrians.falseAlarmIds.length}): `);
     expect(formatEvalTable(report)).toContain(`curb explain intent --data ${data} --pedestrian ID`);
