@@ -14,6 +14,9 @@ import { purePursuitSteering } from "./purePursuit.ts";
 
 const Decision = msg.Trajectory_Decision;
 
+/** Within this of its crosswalk stop line (or stopped) the ego has arrived there: the wait timeout runs, m. */
+const CROSSWALK_AT_LINE_M = 1;
+
 /** Something the ego must not run into (or pass fast), in the ego lane frame. */
 export interface LaneObstacle {
   /**
@@ -69,6 +72,10 @@ export class Planner {
   private crosswalkWaits = new Map<number, bigint>();
   /** Pedestrians who waited out `crosswalkWaitTimeoutS` and are taken not to cross, until they move. */
   private crosswalkDeclined = new Set<number>();
+  /** Who used each crosswalk (map index) last cycle: they stay at it out to the attention hysteresis. */
+  private crosswalkUsers = new Map<number, Set<number>>();
+  /** Who has been on each crosswalk in the path band while tracked: standing at its far end, they are done, not waiting. */
+  private crosswalkCrossed = new Map<number, Set<number>>();
 
   constructor(params: PlanningParamsInput = {}) {
     this.params = parsePlanningParams(params);
@@ -83,6 +90,8 @@ export class Planner {
     this.crosswalkYield.clear();
     this.crosswalkWaits.clear();
     this.crosswalkDeclined.clear();
+    this.crosswalkUsers.clear();
+    this.crosswalkCrossed.clear();
   }
 
   get hasMap(): boolean {
@@ -212,7 +221,8 @@ export class Planner {
   /**
    * A stop line before each crosswalk ahead that someone waits at or walks onto (crosswalk.ts). It is taken
    * only when the ego can stop comfortably before it, then kept while anyone uses the crosswalk; a
-   * pedestrian still only waiting `crosswalkWaitTimeoutS` after the ego stopped there is let be.
+   * pedestrian still only waiting `crosswalkWaitTimeoutS` after the ego arrived at the line is let be,
+   * and one who has already crossed the ego path there does not wait for it.
    */
   private crosswalkStops(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint): LaneObstacle[] {
     const p = this.params;
@@ -222,21 +232,34 @@ export class Planner {
     const yielding = new Set<number>();
     const waits = new Map<number, bigint>();
     const declined = new Set<number>();
+    const users = new Map<number, Set<number>>();
+    const crossed = new Map<number, Set<number>>();
     for (const crosswalk of crosswalksOnPath(lane, this.crosswalks, sFront, pathBandM)) {
       const held = this.crosswalkYield.has(crosswalk.index);
+      const stopGapM = crosswalk.sEntryM - sFront - p.crosswalkStopDistanceM;
+      const atLine = held && (stopped || stopGapM <= CROSSWALK_AT_LINE_M);
+      const usedBefore = this.crosswalkUsers.get(crosswalk.index);
+      const crossedBefore = this.crosswalkCrossed.get(crosswalk.index);
+      const usingNow = new Set<number>();
+      const crossedNow = new Set<number>();
+      users.set(crosswalk.index, usingNow);
+      crossed.set(crosswalk.index, crossedNow);
       let use: CrosswalkUse | undefined;
       let trackId = 0;
       for (const t of tracks?.tracks ?? []) {
         if (t.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
-        const u = crosswalkUse(lane, crosswalk, t.xM, t.yM, t.vxMps, t.vyMps, pathBandM, p);
-        // A track's first frame says nothing yet about whether it stands (the simulator's first frame has everyone at rest).
-        if (u === undefined || (u === "waiting" && !(t.ageS > 0))) continue;
+        const u = crosswalkUse(lane, crosswalk, t.xM, t.yM, t.vxMps, t.vyMps, pathBandM, p, usedBefore?.has(t.id));
+        if (u === "on" || crossedBefore?.has(t.id)) crossedNow.add(t.id);
+        // Standing is no wait on a track's first frame (the simulator's first frame has everyone at rest),
+        // nor from someone who has already crossed the ego path here.
+        if (u === undefined || (u === "waiting" && (!(t.ageS > 0) || crossedNow.has(t.id)))) continue;
+        usingNow.add(t.id);
         if (u === "waiting") {
           if (this.crosswalkDeclined.has(t.id)) {
             declined.add(t.id);
             continue;
           }
-          if (held && stopped) {
+          if (atLine) {
             const since = this.crosswalkWaits.get(t.id) ?? stampNs;
             if (stampNs - since >= secondsToNs(p.crosswalkWaitTimeoutS)) {
               declined.add(t.id);
@@ -251,7 +274,6 @@ export class Planner {
         }
       }
       if (use === undefined) continue;
-      const stopGapM = crosswalk.sEntryM - sFront - p.crosswalkStopDistanceM;
       if (!held && !(stopGapM >= 0 && stopLineDecel(v, Math.max(stopGapM, 1e-3)) <= p.comfortDecelMps2)) continue;
       yielding.add(crosswalk.index);
       out.push({ kind: "crosswalk", trackId, sM: crosswalk.sEntryM, speedMps: 0, jamGapM: p.crosswalkStopDistanceM, inPathNow: false, crosswalkUse: use });
@@ -259,6 +281,8 @@ export class Planner {
     this.crosswalkYield = yielding;
     this.crosswalkWaits = waits;
     this.crosswalkDeclined = declined;
+    this.crosswalkUsers = users;
+    this.crosswalkCrossed = crossed;
     return out;
   }
 

@@ -31,6 +31,8 @@ export type CrosswalkUse = "on" | "approaching" | "waiting";
 export interface CrosswalkParams {
   /** A pedestrian within this of a crosswalk's outline is at the crosswalk, m. */
   crosswalkAttentionM: number;
+  /** Someone at the crosswalk last cycle stays at it until this much further out, m. */
+  crosswalkAttentionHysteresisM: number;
   /** Slower than this, a pedestrian at the crosswalk is waiting; walking toward the path at least this fast, approaching, m/s. */
   crosswalkWaitingSpeedMps: number;
 }
@@ -68,11 +70,15 @@ export function crosswalksOnPath(lane: LaneFrame, crosswalks: readonly Crosswalk
 /**
  * How the pedestrian at (x, y) moving at (vx, vy) uses `crosswalk`, or undefined: away from it, walking
  * along the sidewalk past it, or walking away from the ego path (e.g. once it has crossed the ego lane).
+ * `wasUsing`: it used the crosswalk last cycle, so it is at it out to the attention distance plus the
+ * hysteresis (someone standing at the edge of the attention distance would otherwise come and go with
+ * the position noise, and the yield with them).
  */
 export function crosswalkUse(
-  lane: LaneFrame, crosswalk: CrosswalkOnPath, x: number, y: number, vx: number, vy: number, pathBandM: number, p: CrosswalkParams,
+  lane: LaneFrame, crosswalk: CrosswalkOnPath, x: number, y: number, vx: number, vy: number, pathBandM: number, p: CrosswalkParams, wasUsing = false,
 ): CrosswalkUse | undefined {
-  if (!pointInPolygon(x, y, crosswalk.polygon) && distanceToPolyline(x, y, crosswalk.outline) > p.crosswalkAttentionM) return undefined;
+  const attentionM = p.crosswalkAttentionM + (wasUsing ? p.crosswalkAttentionHysteresisM : 0);
+  if (!pointInPolygon(x, y, crosswalk.polygon) && distanceToPolyline(x, y, crosswalk.outline) > attentionM) return undefined;
   const q = lane.project(x, y);
   if (Math.abs(q.offsetM) <= pathBandM) return "on";
   const towardPathMps = -Math.sign(q.offsetM) * (vy * q.tx - vx * q.ty); // velocity along the lane normal, toward the centreline

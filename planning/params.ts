@@ -48,6 +48,8 @@ export const PlanningParamsSchema = z.strictObject({
   yieldAtCrosswalks: z.boolean().default(true),
   /** A pedestrian within this of a crosswalk's outline is at the crosswalk, m. */
   crosswalkAttentionM: z.number().nonnegative().default(2),
+  /** Someone already at a crosswalk stays at it until this much further out (position noise at the edge), m. */
+  crosswalkAttentionHysteresisM: z.number().nonnegative().default(0.5),
   /** Slower than this a pedestrian at a crosswalk is waiting; walking toward the ego path this fast, approaching, m/s. */
   crosswalkWaitingSpeedMps: z.number().positive().default(0.5),
   /** Stop line before the crosswalk's near edge, m. */

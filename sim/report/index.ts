@@ -5,5 +5,6 @@ export * from "./bevSnapshot.ts";
 export * from "./png.ts";
 export * from "./bevRasterPicture.ts";
 export * from "./warningTimeline.ts";
+export * from "./decisionBands.ts";
 export * from "./scenarioReport.ts";
 export * from "./writeReport.ts";

@@ -4,6 +4,7 @@
 import { type msg, nsToSeconds, secondsToNs } from "../../bus/index.ts";
 import { type ScenarioMetrics, type SimFrame, jerkSeries, scenarioMetricsToJson } from "../metrics/index.ts";
 import { renderBevSnapshot } from "./bevSnapshot.ts";
+import { DECISION_BAND_STYLE, decisionBands } from "./decisionBands.ts";
 import { escapeHtml } from "./escapeHtml.ts";
 import { type PlotMarker, renderTimePlot } from "./svgPlot.ts";
 import { pedestrianIntentTraces, renderWarningTimeline } from "./warningTimeline.ts";
@@ -98,12 +99,17 @@ function predictionSection(frames: readonly SimFrame[], originNs: bigint, m: Sce
         series, markers: curbLeaves, heightPx: 220, markerLabelSpacePx: 0,
       })
     : "";
-  const frameS = frames.length > 1 ? nsToSeconds(frames[1].tNs - frames[0].tNs) : 0.1;
+  const frameS = framePeriodS(frames);
   const timeline = renderWarningTimeline({ id: "warning-timeline", traces, pedestrians: m.pedestrians.table, xRange, frameS });
   return `<h2>Prediction (${escapeHtml(predictor || "–")})</h2>
 <p class="meta">Per pedestrian track: the predicted probability of stepping into the road outside a crosswalk within ${PLOTTED_HORIZON_S} s, and when the predictor warned planning (crossing_predicted, at its own horizon and threshold), against when each pedestrian decided and stepped off.</p>
 ${probability}
 ${timeline}`;
+}
+
+/** The time between the first two frames (0.1 s for a single frame), s. */
+function framePeriodS(frames: readonly SimFrame[]): number {
+  return frames.length > 1 ? nsToSeconds(frames[1].tNs - frames[0].tNs) : 0.1;
 }
 
 /** Renders the whole report as an HTML document string. */
@@ -139,6 +145,7 @@ export function renderScenarioReport(input: ScenarioReportInput): string {
         : []),
     ],
     markers,
+    bands: decisionBands(frames.map(t), frames.map((f) => f.trajectory), framePeriodS(frames)),
     heightPx: 300,
   });
   const accSvg = renderTimePlot({
@@ -254,6 +261,7 @@ export function renderScenarioReport(input: ScenarioReportInput): string {
 <h2>Summary</h2>
 ${summary}
 <h2>Speed and events</h2>
+<p class="meta">Shaded: the planner's decision when it is not GO (${[...DECISION_BAND_STYLE.values()].map((d) => `<span style="color:${d.color}">■</span> ${d.name}`).join(", ")}); hover a band for the reason.</p>
 ${speedSvg}
 ${accSvg}
 ${jerkSvg}

@@ -24,6 +24,8 @@ export interface PlotBand {
   t1: number;
   kind: string;
   color: string;
+  /** Shown on hover (an SVG title). */
+  label?: string;
 }
 
 /** A horizontal reference line (a threshold). */
@@ -139,7 +141,8 @@ export function renderTimePlot(o: TimePlotOptions): string {
     if (c < a) continue;
     const w = Math.max(2, X(c) - X(a));
     parts.push(
-      `<rect class="band band-${escapeHtml(b.kind)}" x="${f(X(a))}" y="${top}" width="${f(w)}" height="${ph}" fill="${escapeHtml(b.color)}" opacity="0.25"/>`,
+      `<rect class="band band-${escapeHtml(b.kind)}" x="${f(X(a))}" y="${top}" width="${f(w)}" height="${ph}" fill="${escapeHtml(b.color)}" opacity="0.25">` +
+        (b.label ? `<title>${escapeHtml(b.label)}</title>` : "") + "</rect>",
     );
   }
 

@@ -11,7 +11,7 @@ const map = streetMap();
 const eastbound = new LaneFrame(map.lanes.find((l) => l.id === 1)!, 3.5);
 const BAND_M = 1.9 / 2 + 0.8;
 const crosswalks = crosswalkShapes(map.crosswalks);
-const PARAMS = { crosswalkAttentionM: 2, crosswalkWaitingSpeedMps: 0.5 };
+const PARAMS = { crosswalkAttentionM: 2, crosswalkAttentionHysteresisM: 0.5, crosswalkWaitingSpeedMps: 0.5 };
 
 describe("crosswalksOnPath / crosswalkUse", () => {
   it("finds the crosswalk the ego lane crosses while its entry is ahead of the ego front", () => {
@@ -42,6 +42,11 @@ describe("crosswalksOnPath / crosswalkUse", () => {
     expect(use(119, 3, 0, 1.3)).toBeUndefined(); // past the ego lane northbound
     expect(use(100, -6.2)).toBeUndefined(); // waiting, but not at the crosswalk
     expect(use(119, -9)).toBeUndefined(); // 3.5 m back from the curb
+    // Someone already at it stays at it out to the attention distance plus the hysteresis.
+    const was = (x: number, y: number) => crosswalkUse(eastbound, cw, x, y, 0, 0, BAND_M, PARAMS, true);
+    expect(use(121.7, 7.7)).toBeUndefined();
+    expect(was(121.7, 7.7)).toBe("waiting");
+    expect(was(121.7, 8.1)).toBeUndefined();
   });
 
   it("ranks someone in the path over someone approaching over someone waiting", () => {
@@ -54,6 +59,8 @@ describe("crosswalksOnPath / crosswalkUse", () => {
 });
 
 const isCrosswalkYield = (s: Step) => s.trajectory.reason.includes("the crosswalk");
+/** The ego has arrived at the crosswalk's stop line (118 − 2 m): within 1 m of it, or stopped. */
+const arrived = (s: Step) => s.v < 0.3 || s.x + HALF_LENGTH_M >= 118 - 2 - 1;
 
 describe("Planner at a crosswalk", () => {
   // Waits at the south end until 9 s, then crosses north at 1.4 m/s (past the ego path band at about 13.3 s).
@@ -80,10 +87,10 @@ describe("Planner at a crosswalk", () => {
     expect(last.x + HALF_LENGTH_M).toBeGreaterThan(122);
   });
 
-  it("someone who waits and does not cross is let be crosswalkWaitTimeoutS after the ego stopped for them", () => {
+  it("someone who waits and does not cross is let be crosswalkWaitTimeoutS after the ego arrived at the line", () => {
     const stander = (): ObjectSpec[] => [{ id: 5, x: 121, y: 6.8 }];
     const steps = simulate(10, SPEED_LIMIT_MPS, 30, stander);
-    const firstStop = steps.find((s) => s.v < 0.3)!;
+    const firstStop = steps.find(arrived)!;
     expect(firstStop.trajectory.reason).toContain("pedestrian 5 waiting at the crosswalk");
     const go = steps.find((s) => s.tS > firstStop.tS && !isCrosswalkYield(s))!;
     expect(go.tS - firstStop.tS).toBeGreaterThanOrEqual(4 - 1e-9);
@@ -95,8 +102,41 @@ describe("Planner at a crosswalk", () => {
     expect(after[after.length - 1].x + HALF_LENGTH_M).toBeGreaterThan(122);
     // A shorter timeout releases sooner.
     const quick = simulate(10, SPEED_LIMIT_MPS, 30, stander, undefined, { crosswalkWaitTimeoutS: 1 });
-    const quickStop = quick.find((s) => s.v < 0.3)!;
+    const quickStop = quick.find(arrived)!;
     expect(quick.find((s) => s.tS > quickStop.tS && !isCrosswalkYield(s))!.tS - quickStop.tS).toBeLessThan(1.2);
+  });
+
+  it("someone standing at the edge of the attention distance, jittering across it, is yielded to without a break until the timeout", () => {
+    // 1.9 and 2.1 m from the crosswalk's outline on alternate frames (position noise at the edge).
+    const jitter = (tS: number): ObjectSpec[] => [{ id: 5, x: 121.7, y: Math.round(tS * 10) % 2 ? 7.6 : 7.4 }];
+    const steps = simulate(10, SPEED_LIMIT_MPS, 30, jitter);
+    const first = steps.findIndex(isCrosswalkYield);
+    expect(first).toBe(0);
+    const stop = steps.find(arrived)!;
+    const release = steps.findIndex((s) => s.tS > stop.tS && !isCrosswalkYield(s));
+    expect(steps.slice(first, release).every(isCrosswalkYield)).toBe(true);
+    expect(steps[release].tS - stop.tS).toBeGreaterThanOrEqual(4 - 1e-9);
+    expect(steps[release].tS - stop.tS).toBeLessThan(4.2);
+    expect(Math.min(...steps.map((s) => s.a))).toBeGreaterThanOrEqual(-2.5);
+    // Without the hysteresis the yield comes and goes with the jitter.
+    const flicker = simulate(10, SPEED_LIMIT_MPS, 30, jitter, undefined, { crosswalkAttentionHysteresisM: 0 });
+    expect(flicker.slice(0, 20).filter(isCrosswalkYield).length).toBeLessThan(15);
+  });
+
+  it("someone who has crossed the ego path and stands at the far end is done, not waiting: the ego goes when the one who only stands there times out", () => {
+    // 4 crosses north from 5 s at 1.4 m/s (clear of the ego path at about 9.3 s) and stands at y = 6.5 from
+    // about 14 s, before the ego has waited 4 s at its line; 5 stands at the north end throughout.
+    const objects = (tS: number): ObjectSpec[] => {
+      const y = tS < 5 ? -6.2 : Math.min(6.5, -6.2 + 1.4 * (tS - 5));
+      return [{ id: 4, x: 119, y, vy: tS >= 5 && y < 6.5 ? 1.4 : 0 }, { id: 5, x: 121, y: 6.8 }];
+    };
+    const steps = simulate(10, SPEED_LIMIT_MPS, 30, objects);
+    const arrival = steps.find(arrived)!;
+    const release = steps.find((s) => s.tS > arrival.tS && !isCrosswalkYield(s))!;
+    expect(release.tS - arrival.tS).toBeGreaterThanOrEqual(4 - 1e-9);
+    expect(release.tS - arrival.tS).toBeLessThan(4.2);
+    expect(steps.some((s) => s.trajectory.reason.includes("pedestrian 4 waiting") && s.tS > 9)).toBe(false);
+    expect(steps[steps.length - 1].x + HALF_LENGTH_M).toBeGreaterThan(122);
   });
 
   it("someone arriving at the crosswalk when the ego is too close to stop comfortably ⇒ no crosswalk stop", () => {

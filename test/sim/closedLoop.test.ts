@@ -66,6 +66,9 @@ describe("closed loop", () => {
     const html = readFileSync(join(run.dir, "report.html"), "utf8");
     expect(html).toContain("<svg");
     expect(html).toContain("crosswalk-crossing");
+    // The speed plot shades why the ego slowed: here it yields at the crosswalk.
+    const speedPlot = html.slice(html.indexOf('<svg id="speed-plot"'), html.indexOf("</svg>", html.indexOf('<svg id="speed-plot"')));
+    expect(speedPlot).toMatch(/<rect class="band band-decision-yield"[^>]*><title>YIELD from [\d.]+ s: pedestrian \d+ waiting at the crosswalk/);
     // The report reads what prediction published each frame: a warning row per pedestrian track.
     expect(html).toContain("Prediction (cv_curb_rule)");
     const timeline = html.slice(html.indexOf('<svg id="warning-timeline"'), html.indexOf("</svg>", html.indexOf('<svg id="warning-timeline"')));

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { msg } from "../../../bus/index.ts";
 import { computeScenarioMetrics } from "../../../sim/metrics/index.ts";
 import {
+  decisionBands,
   escapeHtml,
   eventMarkers,
   niceTicks,
@@ -88,6 +89,26 @@ describe("scenario report", () => {
     expect(speed).toContain("P4 leaves curb");
     expect(speed).toContain("speed [m/s]");
     expect(html).toContain('id="acceleration-plot"');
+  });
+
+  it("shades the planner's decisions other than GO, one band per run of frames, titled with its first reason", () => {
+    const D = msg.Trajectory_Decision;
+    const plan = (decision: msg.Trajectory_Decision, reason: string) => msg.create(msg.TrajectorySchema, { decision, reason });
+    const plans = [
+      plan(D.GO, "free road"), plan(D.YIELD, "pedestrian 3 waiting at the crosswalk 40.0 m ahead"), plan(D.YIELD, "pedestrian 3 … 30.0 m ahead"),
+      plan(D.STOP, "stopped"), undefined, plan(D.FOLLOW, "following vehicle 9 <bus>"), plan(D.GO, "free road"),
+    ];
+    const bands = decisionBands(plans.map((_, i) => i / 10), plans, 0.1);
+    expect(bands.map((b) => b.kind)).toEqual(["decision-yield", "decision-stop", "decision-follow"]);
+    const spans = [[0.1, 0.3], [0.3, 0.4], [0.5, 0.6]]; // a frame period past each run's last frame; no plan ends a run
+    bands.forEach((b, i) => {
+      expect(b.t0).toBeCloseTo(spans[i][0], 9);
+      expect(b.t1).toBeCloseTo(spans[i][1], 9);
+    });
+    expect(bands[0].label).toBe("YIELD from 0.1 s: pedestrian 3 waiting at the crosswalk 40.0 m ahead");
+    const svg = renderTimePlot({ id: "p", title: "t", xLabel: "x", yLabel: "y", series: [{ label: "s", color: "#000", points: [[0, 0], [1, 1]] }], bands });
+    expect(count(svg, 'class="band band-decision-')).toBe(3);
+    expect(svg).toContain("<title>FOLLOW from 0.5 s: following vehicle 9 &lt;bus&gt;</title>");
   });
 
   it("marks collisions when there are some", () => {
