@@ -66,16 +66,16 @@ export class Planner {
    * track is lost (a warned pedestrian who vanishes behind a bus has not gone away).
    */
   private yieldingTo = new Map<number, { sM: number; seenNs: bigint }>();
-  /** Crosswalks (map index) the ego yields at: kept, once taken, while anyone uses the crosswalk. */
-  private crosswalkYield = new Set<number>();
+  /**
+   * Per crosswalk on the path (map index): whether the ego yields there (kept, once taken, while anyone
+   * uses it), who used it last cycle (they stay at it out to the attention hysteresis), and who has been on
+   * it in the path band while tracked (standing at its far end, they are done, not waiting).
+   */
+  private crosswalkMemory = new Map<number, { held: boolean; users: Set<number>; crossed: Set<number> }>();
   /** Pedestrians waiting at a crosswalk while the ego stands at its line: since when. */
   private crosswalkWaits = new Map<number, bigint>();
   /** Pedestrians who waited out `crosswalkWaitTimeoutS` and are taken not to cross, until they move. */
   private crosswalkDeclined = new Set<number>();
-  /** Who used each crosswalk (map index) last cycle: they stay at it out to the attention hysteresis. */
-  private crosswalkUsers = new Map<number, Set<number>>();
-  /** Who has been on each crosswalk in the path band while tracked: standing at its far end, they are done, not waiting. */
-  private crosswalkCrossed = new Map<number, Set<number>>();
 
   constructor(params: PlanningParamsInput = {}) {
     this.params = parsePlanningParams(params);
@@ -87,11 +87,9 @@ export class Planner {
     this.street = new StreetGeometry(map);
     this.crosswalks = crosswalkShapes(map.crosswalks);
     this.yieldingTo.clear();
-    this.crosswalkYield.clear();
+    this.crosswalkMemory.clear();
     this.crosswalkWaits.clear();
     this.crosswalkDeclined.clear();
-    this.crosswalkUsers.clear();
-    this.crosswalkCrossed.clear();
   }
 
   get hasMap(): boolean {
@@ -124,11 +122,13 @@ export class Planner {
     const v0 = lane.lane.speedLimitMps > 0 ? lane.lane.speedLimitMps : p.fallbackSpeedLimitMps;
     const sEgo = lane.project(ego.xM, ego.yM).sM;
     const sFront = sEgo + lengthM / 2;
+    // A pedestrian (or where one may appear) conflicts within the ego half width + margin of the centreline.
+    const pathBandM = widthM / 2 + p.pedestrianLateralMarginM;
     const obstacles = [
       ...this.leadVehicles(lane, input.tracks, sFront),
-      ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, widthM, v, input.stampNs),
-      ...(p.yieldAtCrosswalks ? this.crosswalkStops(lane, input.tracks, sFront, widthM, v, input.stampNs) : []),
-      ...(p.slowForOcclusions ? this.occluders(lane, input.tracks, sFront, widthM) : []),
+      ...this.pedestrianConflicts(lane, input.tracks, input.predictions, sFront, pathBandM, v, input.stampNs),
+      ...(p.yieldAtCrosswalks ? this.crosswalkStops(lane, input.tracks, sFront, pathBandM, v, input.stampNs) : []),
+      ...(p.slowForOcclusions ? this.occluders(lane, input.tracks, sFront, pathBandM) : []),
     ];
 
     // Longitudinal: the most restrictive constraint at t = 0.
@@ -211,9 +211,8 @@ export class Planner {
     return accAccel(v, v0, gapM, o.speedMps, o.jamGapM, this.params);
   }
 
-  private occluders(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number): LaneObstacle[] {
-    const p = this.params;
-    return occlusionSpots(lane, tracks, sFront, egoWidthM / 2 + p.pedestrianLateralMarginM, p).map((spot) => ({
+  private occluders(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, pathBandM: number): LaneObstacle[] {
+    return occlusionSpots(lane, tracks, sFront, pathBandM, this.params).map((spot) => ({
       kind: "occlusion", trackId: spot.trackId, sM: spot.sM, speedMps: 0, jamGapM: 0, inPathNow: false,
     }));
   }
@@ -224,36 +223,30 @@ export class Planner {
    * pedestrian still only waiting `crosswalkWaitTimeoutS` after the ego arrived at the line is let be,
    * and one who has already crossed the ego path there does not wait for it.
    */
-  private crosswalkStops(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint): LaneObstacle[] {
+  private crosswalkStops(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number, pathBandM: number, v: number, stampNs: bigint): LaneObstacle[] {
     const p = this.params;
-    const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
     const stopped = v < p.stoppedSpeedMps;
     const out: LaneObstacle[] = [];
-    const yielding = new Set<number>();
+    const memory = new Map<number, { held: boolean; users: Set<number>; crossed: Set<number> }>();
     const waits = new Map<number, bigint>();
     const declined = new Set<number>();
-    const users = new Map<number, Set<number>>();
-    const crossed = new Map<number, Set<number>>();
     for (const crosswalk of crosswalksOnPath(lane, this.crosswalks, sFront, pathBandM)) {
-      const held = this.crosswalkYield.has(crosswalk.index);
+      const before = this.crosswalkMemory.get(crosswalk.index);
+      const held = before?.held ?? false;
       const stopGapM = crosswalk.sEntryM - sFront - p.crosswalkStopDistanceM;
       const atLine = held && (stopped || stopGapM <= CROSSWALK_AT_LINE_M);
-      const usedBefore = this.crosswalkUsers.get(crosswalk.index);
-      const crossedBefore = this.crosswalkCrossed.get(crosswalk.index);
-      const usingNow = new Set<number>();
-      const crossedNow = new Set<number>();
-      users.set(crosswalk.index, usingNow);
-      crossed.set(crosswalk.index, crossedNow);
+      const now = { held: false, users: new Set<number>(), crossed: new Set<number>() };
+      memory.set(crosswalk.index, now);
       let use: CrosswalkUse | undefined;
       let trackId = 0;
       for (const t of tracks?.tracks ?? []) {
         if (t.objectClass !== msg.ObjectClass.PEDESTRIAN) continue;
-        const u = crosswalkUse(lane, crosswalk, t.xM, t.yM, t.vxMps, t.vyMps, pathBandM, p, usedBefore?.has(t.id));
-        if (u === "on" || crossedBefore?.has(t.id)) crossedNow.add(t.id);
+        const u = crosswalkUse(lane, crosswalk, t.xM, t.yM, t.vxMps, t.vyMps, pathBandM, p, before?.users.has(t.id));
+        if (u === "on" || before?.crossed.has(t.id)) now.crossed.add(t.id);
         // Standing is no wait on a track's first frame (the simulator's first frame has everyone at rest),
         // nor from someone who has already crossed the ego path here.
-        if (u === undefined || (u === "waiting" && (!(t.ageS > 0) || crossedNow.has(t.id)))) continue;
-        usingNow.add(t.id);
+        if (u === undefined || (u === "waiting" && (!(t.ageS > 0) || now.crossed.has(t.id)))) continue;
+        now.users.add(t.id);
         if (u === "waiting") {
           if (this.crosswalkDeclined.has(t.id)) {
             declined.add(t.id);
@@ -274,16 +267,19 @@ export class Planner {
         }
       }
       if (use === undefined) continue;
-      if (!held && !(stopGapM >= 0 && stopLineDecel(v, Math.max(stopGapM, 1e-3)) <= p.comfortDecelMps2)) continue;
-      yielding.add(crosswalk.index);
+      if (!held && !this.canStopComfortably(v, stopGapM)) continue;
+      now.held = true;
       out.push({ kind: "crosswalk", trackId, sM: crosswalk.sEntryM, speedMps: 0, jamGapM: p.crosswalkStopDistanceM, inPathNow: false, crosswalkUse: use });
     }
-    this.crosswalkYield = yielding;
+    this.crosswalkMemory = memory;
     this.crosswalkWaits = waits;
     this.crosswalkDeclined = declined;
-    this.crosswalkUsers = users;
-    this.crosswalkCrossed = crossed;
     return out;
+  }
+
+  /** Whether the ego can stop within `stopGapM` (to a stop line) at no more than the comfortable deceleration. */
+  private canStopComfortably(v: number, stopGapM: number): boolean {
+    return stopGapM >= 0 && stopLineDecel(v, Math.max(stopGapM, 1e-3)) <= this.params.comfortDecelMps2;
   }
 
   private leadVehicles(lane: LaneFrame, tracks: msg.TrackList | undefined, sFront: number): LaneObstacle[] {
@@ -306,13 +302,12 @@ export class Planner {
   }
 
   private pedestrianConflicts(
-    lane: LaneFrame, tracks: msg.TrackList | undefined, predictions: msg.AgentPredictions | undefined, sFront: number, egoWidthM: number, v: number, stampNs: bigint,
+    lane: LaneFrame, tracks: msg.TrackList | undefined, predictions: msg.AgentPredictions | undefined, sFront: number, pathBandM: number, v: number, stampNs: bigint,
   ): LaneObstacle[] {
     const p = this.params;
     const out: LaneObstacle[] = [];
     const agents = new Map<number, msg.AgentPrediction>();
     for (const a of predictions?.agents ?? []) agents.set(a.trackId, a);
-    const pathBandM = egoWidthM / 2 + p.pedestrianLateralMarginM;
     const minAheadM = sFront - 0.5;
     const yielding = new Map<number, { sM: number; seenNs: bigint }>();
     const seen = new Set<number>();
@@ -373,7 +368,7 @@ export class Planner {
       }
       if (predictedS < motionS - 1e-6) {
         const stopGapM = predictedS - sFront - p.pedestrianStopDistanceM;
-        if (this.yieldingTo.has(t.id) || (stopGapM >= 0 && stopLineDecel(v, Math.max(stopGapM, 1e-3)) <= p.comfortDecelMps2)) {
+        if (this.yieldingTo.has(t.id) || this.canStopComfortably(v, stopGapM)) {
           yielding.set(t.id, { sM: predictedS, seenNs: stampNs });
           out.push({ kind: "pedestrian", trackId: t.id, sM: predictedS, speedMps: 0, jamGapM: p.pedestrianStopDistanceM, inPathNow: false });
         }

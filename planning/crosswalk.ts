@@ -75,7 +75,7 @@ export function crosswalksOnPath(lane: LaneFrame, crosswalks: readonly Crosswalk
  * the position noise, and the yield with them).
  */
 export function crosswalkUse(
-  lane: LaneFrame, crosswalk: CrosswalkOnPath, x: number, y: number, vx: number, vy: number, pathBandM: number, p: CrosswalkParams, wasUsing = false,
+  lane: LaneFrame, crosswalk: CrosswalkShape, x: number, y: number, vx: number, vy: number, pathBandM: number, p: CrosswalkParams, wasUsing = false,
 ): CrosswalkUse | undefined {
   const attentionM = p.crosswalkAttentionM + (wasUsing ? p.crosswalkAttentionHysteresisM : 0);
   if (!pointInPolygon(x, y, crosswalk.polygon) && distanceToPolyline(x, y, crosswalk.outline) > attentionM) return undefined;
