@@ -17,6 +17,13 @@ const Decision = msg.Trajectory_Decision;
 /** Within this of its crosswalk stop line (or stopped) the ego has arrived there: the wait timeout runs, m. */
 const CROSSWALK_AT_LINE_M = 1;
 
+/** What the planner keeps of one crosswalk on the path between cycles (see `Planner.crosswalkMemory`). */
+interface CrosswalkMemory {
+  held: boolean;
+  users: Set<number>;
+  crossed: Set<number>;
+}
+
 /** Something the ego must not run into (or pass fast), in the ego lane frame. */
 export interface LaneObstacle {
   /**
@@ -71,7 +78,7 @@ export class Planner {
    * uses it), who used it last cycle (they stay at it out to the attention hysteresis), and who has been on
    * it in the path band while tracked (standing at its far end, they are done, not waiting).
    */
-  private crosswalkMemory = new Map<number, { held: boolean; users: Set<number>; crossed: Set<number> }>();
+  private crosswalkMemory = new Map<number, CrosswalkMemory>();
   /** Pedestrians waiting at a crosswalk while the ego stands at its line: since when. */
   private crosswalkWaits = new Map<number, bigint>();
   /** Pedestrians who waited out `crosswalkWaitTimeoutS` and are taken not to cross, until they move. */
@@ -227,7 +234,7 @@ export class Planner {
     const p = this.params;
     const stopped = v < p.stoppedSpeedMps;
     const out: LaneObstacle[] = [];
-    const memory = new Map<number, { held: boolean; users: Set<number>; crossed: Set<number> }>();
+    const memory = new Map<number, CrosswalkMemory>();
     const waits = new Map<number, bigint>();
     const declined = new Set<number>();
     for (const crosswalk of crosswalksOnPath(lane, this.crosswalks, sFront, pathBandM)) {
@@ -235,7 +242,7 @@ export class Planner {
       const held = before?.held ?? false;
       const stopGapM = crosswalk.sEntryM - sFront - p.crosswalkStopDistanceM;
       const atLine = held && (stopped || stopGapM <= CROSSWALK_AT_LINE_M);
-      const now = { held: false, users: new Set<number>(), crossed: new Set<number>() };
+      const now: CrosswalkMemory = { held: false, users: new Set<number>(), crossed: new Set<number>() };
       memory.set(crosswalk.index, now);
       let use: CrosswalkUse | undefined;
       let trackId = 0;
