@@ -110,6 +110,15 @@ describe("collectRun", () => {
       expect(Buffer.from(recorded.rasters).equals(Buffer.from(today.rasters))).toBe(true);
       expect(Buffer.from(today.rasters).equals(Buffer.from((await collectRun(s, 1)).rasters))).toBe(false);
 
+      // A noise-free drive file: the manifest says what the run's seed still draws.
+      const quiet = join(dir, "noise-free.yaml");
+      writeFileSync(quiet, "perception:\n  positionNoiseSdM: 0\n  velocityNoiseSdMps: 0\n");
+      const quietHeader = await buildDataset({ ...opts, out: join(dir, "quiet"), drive: quiet });
+      const quietStack = (quietHeader.manifest as { stack: string }).stack;
+      expect(quietStack).toContain("oracle perception without noise; the seed draws its misses");
+      expect(quietStack).not.toContain("with noise");
+      expect(m.stack).toContain("(oracle perception with noise)");
+
       const typo = join(dir, "typo.yaml");
       writeFileSync(typo, "planning:\n  slowForOcclusion: true\n");
       const never = join(dir, "never");
