@@ -17,9 +17,8 @@ export interface CrosswalkShape {
 
 /** A crosswalk the ego path crosses, in the ego lane frame. */
 export interface CrosswalkOnPath extends CrosswalkShape {
-  /** Arc lengths of the crosswalk's first and last vertex along the lane (where the path enters and leaves it), m. */
+  /** Arc length of the crosswalk's first vertex along the lane (where the path enters it), m. */
   sEntryM: number;
-  sExitM: number;
 }
 
 /**
@@ -51,18 +50,16 @@ export function crosswalksOnPath(lane: LaneFrame, crosswalks: readonly Crosswalk
   const out: CrosswalkOnPath[] = [];
   for (const c of crosswalks) {
     let sEntryM = Infinity;
-    let sExitM = -Infinity;
     let minOffset = Infinity;
     let maxOffset = -Infinity;
     for (const v of c.polygon) {
       const q = lane.project(v.x, v.y);
       sEntryM = Math.min(sEntryM, q.sM);
-      sExitM = Math.max(sExitM, q.sM);
       minOffset = Math.min(minOffset, q.offsetM);
       maxOffset = Math.max(maxOffset, q.offsetM);
     }
     if (minOffset > pathBandM || maxOffset < -pathBandM || sEntryM <= sFrontM) continue;
-    out.push({ ...c, sEntryM, sExitM });
+    out.push({ ...c, sEntryM });
   }
   return out.sort((a, b) => a.sEntryM - b.sEntryM);
 }
