@@ -4,6 +4,7 @@ import { MCAP_MAGIC, McapIndexedReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { decodeMessage, type Envelope, type TopicName, type TopicSpec, TOPICS } from "../bus/index.ts";
 import { channelTimeRanges, type TimeRange } from "./channelTimeRanges.ts";
+import { chunkCodecReady, DECOMPRESS_HANDLERS } from "./chunkCompression.ts";
 import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs, silenceBefore } from "./logGaps.ts";
 import { MCAP_ENCODING } from "./McapRecorder.ts";
 import { logWriter } from "./PendingLog.ts";
@@ -74,6 +75,10 @@ export interface LogInfo {
   readonly startNs: bigint;
   readonly endNs: bigint;
   readonly chunkCount: number;
+  /** The chunks' compressions ("zstd", "" for none), each once, in order of first use. */
+  readonly chunkCompressions: readonly string[];
+  /** Bytes of the chunks' records as stored and as decompressed (equal for uncompressed chunks). */
+  readonly chunkBytes: { readonly stored: number; readonly uncompressed: number };
   readonly channels: readonly LogChannelInfo[];
   /** Metadata records by name (McapRecorder writes one named "curb" when given metadata). */
   readonly metadata: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -150,7 +155,8 @@ export class LogReader {
       }
       let mcap: McapIndexedReader;
       try {
-        mcap = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) });
+        await chunkCodecReady();
+        mcap = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: DECOMPRESS_HANDLERS });
       } catch (error) {
         throw classify(path, error, "reading its summary");
       }
@@ -201,6 +207,11 @@ export class LogReader {
       startNs: stats?.messageStartTime ?? 0n,
       endNs: stats?.messageEndTime ?? 0n,
       chunkCount: this.mcap.chunkIndexes.length,
+      chunkCompressions: [...new Set(this.mcap.chunkIndexes.map((c) => c.compression))],
+      chunkBytes: {
+        stored: this.mcap.chunkIndexes.reduce((sum, c) => sum + Number(c.compressedSize), 0),
+        uncompressed: this.mcap.chunkIndexes.reduce((sum, c) => sum + Number(c.uncompressedSize), 0),
+      },
       channels: this.channels(),
       metadata: Object.fromEntries([...this.#metadata].map(([name, entries]) => [name, Object.fromEntries(entries)])),
     };

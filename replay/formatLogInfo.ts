@@ -5,12 +5,21 @@ import type { LogCheck, LogInfo } from "./LogReader.ts";
 import { DEFAULT_MAX_GAP_S, GAP_CAUSE, logGapLine } from "./logGaps.ts";
 import { logTimeText } from "./logTime.ts";
 
+/** " (zstd, 1.6 of 5.5 MiB)" or " (uncompressed, 5.5 MiB)"; nothing without chunks. */
+function chunkStorage(info: LogInfo): string {
+  if (info.chunkCount === 0) return "";
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const { stored, uncompressed } = info.chunkBytes;
+  const kinds = info.chunkCompressions.map((c) => c || "uncompressed").join(" and ");
+  return stored === uncompressed ? ` (${kinds}, ${mib(stored)} MiB)` : ` (${kinds}, ${mib(stored)} of ${mib(uncompressed)} MiB)`;
+}
+
 export function formatLogInfo(info: LogInfo, checked?: LogCheck): string {
   const spanS = seconds(info.endNs - info.startNs);
   const lines = [
     `log       ${info.path}`,
     `written   ${info.library || "(no library named)"}, profile ${info.profile || "(none)"}`,
-    `messages  ${grouped(info.messageCount)} in ${info.chunkCount} chunk${info.chunkCount === 1 ? "" : "s"}, ${info.channels.length} topic${info.channels.length === 1 ? "" : "s"}`,
+    `messages  ${grouped(info.messageCount)} in ${info.chunkCount} chunk${info.chunkCount === 1 ? "" : "s"}${chunkStorage(info)}, ${info.channels.length} topic${info.channels.length === 1 ? "" : "s"}`,
   ];
   if (info.messageCount > 0n) {
     lines.push(`start     ${logTimeText(info.startNs)}  (${info.startNs} ns)`, `end       ${logTimeText(info.endNs)}  (${info.endNs} ns)`, `duration  ${spanS.toFixed(3)} s`);

@@ -22,6 +22,7 @@ export {
   readLog,
   type UndecodablePolicy,
 } from "./LogReader.ts";
+export { CHUNK_COMPRESSIONS, type ChunkCompression } from "./chunkCompression.ts";
 export { comparablePayload, samePayload } from "./comparablePayload.ts";
 export { formatLogInfo } from "./formatLogInfo.ts";
 export { DEFAULT_MAX_GAP_S, GAP_CAUSE, type LogGap, logGapLine } from "./logGaps.ts";

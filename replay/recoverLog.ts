@@ -9,6 +9,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { McapStreamReader } from "@mcap/core";
 import { decodeMessage, type TopicName, TOPICS } from "../bus/index.ts";
+import { type ChunkCompression, chunkCodecReady, DECOMPRESS_HANDLERS } from "./chunkCompression.ts";
 import { LogError } from "./LogReader.ts";
 import { MCAP_METADATA_NAME } from "./McapRecorder.ts";
 import { PendingLog } from "./PendingLog.ts";
@@ -29,7 +30,10 @@ export interface RecoveredLog {
 }
 
 export interface RecoverOptions {
-  /** Chunk size of the new log (McapRecorder's default, 1 MiB, unless given); the same as the recorder's gives the same bytes. */
+  /**
+   * Chunk size of the new log (McapRecorder's default, 1 MiB, unless given); the same as the recorder's gives the same bytes
+   * (the chunks are compressed as the input's are).
+   */
   readonly chunkSize?: number;
   /** Called with bytes read so far and the file size, after each block read. */
   readonly onProgress?: (bytesRead: number, size: number) => void;
@@ -46,11 +50,14 @@ export async function recoverLog(path: string, out: string, options: RecoverOpti
       throw new LogError(e.code === "ENOENT" ? "not-found" : "unreadable", path, `cannot read ${path} (${e.message})`);
     },
   );
-  const reader = new McapStreamReader({ validateCrcs: true });
+  await chunkCodecReady();
+  const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers: DECOMPRESS_HANDLERS, includeChunks: true });
   const topicOfChannel = new Map<number, string>();
   const topics: Record<string, number> = {};
   const skipped: Record<string, number> = {};
   let metadata: Record<string, string> | undefined;
+  // The new log stores its chunks as the input's first chunk did, so a complete log comes out as it went in.
+  let compression: ChunkCompression | undefined;
   let log: PendingLog | undefined;
   let messages = 0;
   let complete = false;
@@ -58,7 +65,7 @@ export async function recoverLog(path: string, out: string, options: RecoverOpti
   let consumed = 0; // bytes appended to the reader
   let goodUpTo = 0; // file offset after the last record read whole
   let records = 0;
-  const openOutput = async () => (log ??= await PendingLog.open(out, { metadata, chunkSize: options.chunkSize }));
+  const openOutput = async () => (log ??= await PendingLog.open(out, { metadata, chunkSize: options.chunkSize, compression }));
 
   try {
     reading: for await (const block of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -69,6 +76,9 @@ export async function recoverLog(path: string, out: string, options: RecoverOpti
           switch (record.type) {
             case "Metadata":
               if (record.name === MCAP_METADATA_NAME && !log) metadata = Object.fromEntries(record.metadata);
+              break;
+            case "Chunk":
+              compression ??= record.compression === "" ? "none" : "zstd"; // any other was refused as unsupported
               break;
             case "Channel":
               topicOfChannel.set(record.id, record.topic);
@@ -92,7 +102,8 @@ export async function recoverLog(path: string, out: string, options: RecoverOpti
               complete = true;
               break;
           }
-          goodUpTo = consumed - reader.bytesRemaining();
+          // A chunk is yielded before it is decompressed and checked: it counts once its messages have come.
+          if (record.type !== "Chunk") goodUpTo = consumed - reader.bytesRemaining();
         }
       } catch (e) {
         if (records === 0) throw new LogError("not-mcap", path, `${path} is not an MCAP log: ${(e as Error).message}`);

@@ -6,7 +6,7 @@ import { McapWriter } from "@mcap/core";
 import { FileHandleWritable } from "@mcap/nodejs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage, type Envelope, fileDescriptorSet, msg } from "../../bus/index.ts";
-import { checkLog, LogError, type LogErrorKind, LogReader, logInfo, McapRecorder, readLog } from "../../replay/index.ts";
+import { type ChunkCompression, checkLog, LogError, type LogErrorKind, LogReader, logInfo, McapRecorder, readLog } from "../../replay/index.ts";
 import { syntheticDrive } from "./syntheticDrive.ts";
 
 let dir: string;
@@ -16,7 +16,13 @@ let goodBytes: Buffer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "curb-logreader-"));
   good = join(dir, "good.mcap");
-  const recorder = await McapRecorder.open(good, { chunkSize: 2048 });
+  await record(good);
+  goodBytes = await readFile(good);
+});
+
+/** The synthetic drive, 20 frames, in 2 KiB chunks. */
+async function record(path: string, compression?: ChunkCompression): Promise<void> {
+  const recorder = await McapRecorder.open(path, { chunkSize: 2048, compression });
   const seqs = new Map<string, number>();
   for (const p of syntheticDrive(20)) {
     const seq = seqs.get(p.topic) ?? 0;
@@ -24,8 +30,7 @@ beforeAll(async () => {
     recorder.record({ ...p, seq } as Envelope);
   }
   await recorder.close();
-  goodBytes = await readFile(good);
-});
+}
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -114,20 +119,31 @@ describe("LogReader on bad input", () => {
     await expectLogError(LogReader.open(path), "corrupt", /corrupt MCAP file .*CRC/);
   });
 
-  it("a damaged chunk: corrupt when its messages are read", async () => {
+  it("a damaged chunk: corrupt when its messages are read (zstd: it does not decompress; uncompressed: its CRC)", async () => {
+    const plain = join(dir, "plain.mcap");
+    await record(plain, "none");
+    for (const [source, text] of [
+      [good, /corrupt MCAP file \(reading messages\): a zstd chunk does not decompress, its bytes are damaged/],
+      [plain, /corrupt MCAP file \(reading messages\): .*CRC/],
+    ] as const) {
+      const path = join(dir, "bad-chunk.mcap");
+      const bytes = await readFile(source);
+      const reader = await LogReader.open(source);
+      const chunk = reader.mcap.chunkIndexes[0];
+      await reader.close();
+      // Flip a byte near the end of the first chunk's records (payload data, not framing).
+      bytes[Number(chunk.chunkStartOffset + chunk.chunkLength) - 3] ^= 0xff;
+      await writeFile(path, bytes);
+      const opened = await LogReader.open(path); // the summary is intact
+      await opened.close();
+      await expectLogError(collect(path), "corrupt", text);
+      // The channels' time ranges come from the message indexes, outside the chunk: still all there.
+      expect((await logInfo(path)).channels).toEqual((await logInfo(source)).channels);
+    }
     const path = join(dir, "bad-chunk.mcap");
-    const bytes = Buffer.from(goodBytes);
     const reader = await LogReader.open(good);
     const chunk = reader.mcap.chunkIndexes[0];
     await reader.close();
-    // Flip a byte near the end of the first chunk's records (payload data, not framing).
-    bytes[Number(chunk.chunkStartOffset + chunk.chunkLength) - 3] ^= 0xff;
-    await writeFile(path, bytes);
-    const opened = await LogReader.open(path); // the summary is intact
-    await opened.close();
-    await expectLogError(collect(path), "corrupt", /corrupt MCAP file \(reading messages\): .*CRC/);
-    // The channels' time ranges come from the message indexes, outside the chunk: still all there.
-    expect((await logInfo(path)).channels).toEqual((await logInfo(good)).channels);
     // A damaged message index is a corrupt log, said as such.
     const cut = Buffer.from(goodBytes);
     cut.writeBigUInt64LE(1n << 40n, Number([...chunk.messageIndexOffsets.values()][0]) + 1); // a record length past its block

@@ -5,10 +5,11 @@ import { createFileRegistry, type DescMessage, equals, fromBinary, toJson } from
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { McapIndexedReader } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
-import { open } from "node:fs/promises";
+import { decompress as fzstdDecompress } from "fzstd";
+import { open, stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Envelope, InProcessBus, msg, TOPICS, type TopicName } from "../../bus/index.ts";
-import { LogReader, logInfo, MCAP_LIBRARY, MCAP_PROFILE, McapRecorder, readLog } from "../../replay/index.ts";
+import { type ChunkCompression, LogReader, logInfo, MCAP_LIBRARY, MCAP_PROFILE, McapRecorder, readLog } from "../../replay/index.ts";
 import { countByTopic, expectedLogOrder, syntheticDrive, T0_NS } from "./syntheticDrive.ts";
 
 let dir: string;
@@ -22,9 +23,9 @@ afterAll(async () => {
 const FRAMES = 50;
 
 /** Publishes the synthetic drive through an InProcessBus with a recorder attached, synchronously, then closes. */
-async function recordDrive(path: string, chunkSize?: number, metadata?: Record<string, string>): Promise<void> {
+async function recordDrive(path: string, chunkSize?: number, metadata?: Record<string, string>, compression?: ChunkCompression): Promise<void> {
   const bus = new InProcessBus();
-  const recorder = await McapRecorder.open(path, { chunkSize, metadata });
+  const recorder = await McapRecorder.open(path, { chunkSize, metadata, compression });
   recorder.attach(bus);
   for (const p of syntheticDrive(FRAMES)) bus.publish(p.topic, p.message as never, p.stampNs);
   await recorder.close();
@@ -37,10 +38,13 @@ async function collect(path: string): Promise<Envelope[]> {
   return out;
 }
 
+/** A generic reader's zstd: another implementation than the recorder's (pure-JS fzstd), so the chunks are standard zstd frames. */
+const GENERIC_DECOMPRESS = { zstd: (data: Uint8Array, size: bigint) => fzstdDecompress(data, new Uint8Array(Number(size))) };
+
 async function rawMessages(path: string): Promise<{ topic: string; logTime: bigint; data: Uint8Array }[]> {
   const handle = await open(path, "r");
   try {
-    const reader = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) });
+    const reader = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: GENERIC_DECOMPRESS });
     const out = [];
     for await (const m of reader.readMessages()) out.push({ topic: reader.channelsById.get(m.channelId)!.topic, logTime: m.logTime, data: m.data });
     return out;
@@ -68,7 +72,7 @@ describe("McapRecorder + LogReader round trip", () => {
       for (const chunk of mcap.chunkIndexes) {
         expect(chunk.messageIndexOffsets.size).toBeGreaterThan(0);
         expect(chunk.messageIndexLength).toBeGreaterThan(0n);
-        expect(chunk.compression).toBe("");
+        expect(chunk.compression).toBe("zstd");
       }
 
       // Per-topic counts from the summary equal what was published.
@@ -132,7 +136,7 @@ describe("McapRecorder + LogReader round trip", () => {
     await recordDrive(path);
     const handle = await open(path, "r");
     try {
-      const mcap = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) });
+      const mcap = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: GENERIC_DECOMPRESS });
       const seen = new Set<string>();
       for await (const m of mcap.readMessages()) {
         const channel = mcap.channelsById.get(m.channelId)!;
@@ -149,6 +153,32 @@ describe("McapRecorder + LogReader round trip", () => {
     } finally {
       await handle.close();
     }
+  });
+
+  it("compresses chunks with zstd unless told not to: the same messages, a smaller file; an unknown compression is refused", async () => {
+    const zstdPath = join(dir, "zstd.mcap");
+    const plainPath = join(dir, "plain.mcap");
+    await recordDrive(zstdPath, 64 * 1024);
+    await recordDrive(plainPath, 64 * 1024, undefined, "none");
+    const plain = await LogReader.open(plainPath);
+    try {
+      expect(plain.mcap.chunkIndexes.every((c) => c.compression === "" && c.compressedSize === c.uncompressedSize)).toBe(true);
+    } finally {
+      await plain.close();
+    }
+    const zstd = await LogReader.open(zstdPath);
+    try {
+      for (const c of zstd.mcap.chunkIndexes) expect(c.compressedSize).toBeLessThan(c.uncompressedSize);
+    } finally {
+      await zstd.close();
+    }
+    expect(await rawMessages(zstdPath)).toEqual(await rawMessages(plainPath));
+    expect(await collect(zstdPath)).toEqual(await collect(plainPath));
+    expect((await stat(zstdPath)).size).toBeLessThan((await stat(plainPath)).size / 2);
+
+    const never = join(dir, "lz4.mcap");
+    await expect(McapRecorder.open(never, { compression: "lz4" as ChunkCompression })).rejects.toThrow(/compression must be one of zstd, none, got lz4/);
+    await expect(stat(never)).rejects.toThrow(/ENOENT/);
   });
 
   it("records a /tf message with the foxglove.FrameTransforms schema", async () => {

@@ -41,7 +41,10 @@ describe("formatLogInfo (what curb log info prints for a person)", () => {
     for (const r of topics) expect(r[1]).toBe(String(drive.filter((p) => p.topic === r[0]).length));
     expect(text).toContain(`start     ${new Date(Number(T0_NS / 1_000_000n)).toISOString()}  (${T0_NS} ns)`);
     expect(text).toMatch(/^duration  1\.900 s$/m);
-    expect(text).toMatch(/^messages  \d+ in \d+ chunks, \d+ topics$/m);
+    const { stored, uncompressed } = info.chunkBytes;
+    expect(stored).toBeLessThan(uncompressed);
+    expect(text).toMatch(new RegExp(`^messages  \\d+ in ${info.chunkCount} chunks \\(zstd, ${(stored / 2 ** 20).toFixed(1)} of ${(uncompressed / 2 ** 20).toFixed(1)} MiB\\), \\d+ topics$`, "m"));
+    expect(formatLogInfo({ ...info, chunkCompressions: [""], chunkBytes: { stored: 3 << 20, uncompressed: 3 << 20 } })).toMatch(/^messages  \d+ in \d+ chunks \(uncompressed, 3\.0 MiB\), /m);
     expect(text).toContain('metadata "curb":\n  scenario  synthetic\n  seed      7');
   });
 
@@ -60,7 +63,7 @@ describe("formatLogInfo (what curb log info prints for a person)", () => {
     const text = formatLogInfo(withProblem);
     expect(row(text, "/somebody/else")?.at(-1)).toBe("!"); // after its schema
     expect(text).toContain(`not decodable (1):\n  ${problem.message}`);
-    const empty = formatLogInfo({ ...info, messageCount: 0n, startNs: 0n, endNs: 0n, chunkCount: 0, channels: [], metadata: {} });
+    const empty = formatLogInfo({ ...info, messageCount: 0n, startNs: 0n, endNs: 0n, chunkCount: 0, chunkCompressions: [], chunkBytes: { stored: 0, uncompressed: 0 }, channels: [], metadata: {} });
     expect(empty).toContain("messages  0 in 0 chunks, 0 topics");
     expect(empty).toContain("(no topics)");
     expect(empty).not.toMatch(/start|duration/);

@@ -55,6 +55,31 @@ describe("recoverLog", () => {
     expect((await readFile(out)).equals(await readFile(original))).toBe(true);
   });
 
+  it("keeps the input's chunk compression: an uncompressed log recovers to the same bytes too, and a damaged chunk stops it at its CRC", async () => {
+    const plain = join(dir, "plain.mcap");
+    const bus = new InProcessBus();
+    const recorder = await McapRecorder.open(plain, { chunkSize: 4096, metadata: { scenario: "synthetic" }, compression: "none" });
+    recorder.attach(bus);
+    for (const p of syntheticDrive(FRAMES)) bus.publish(p.topic, p.message as never, p.stampNs);
+    await recorder.close();
+    const out = join(dir, "plain-copy.mcap");
+    expect((await recoverLog(plain, out, { chunkSize: 4096 })).complete).toBe(true);
+    const bytes = await readFile(plain);
+    expect((await readFile(out)).equals(bytes)).toBe(true);
+    expect(bytes.length).toBeGreaterThan((await readFile(original)).length * 2); // the zstd original is the smaller
+
+    const handle = await open(plain, "r");
+    const second = (await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) })).chunkIndexes[1];
+    await handle.close();
+    const damaged = Buffer.from(bytes);
+    damaged[Number(second.chunkStartOffset + second.chunkLength) - 10] ^= 0xff; // the second chunk's records
+    const path = join(dir, "plain-damaged.mcap");
+    await writeFile(path, damaged);
+    const r = await recoverLog(path, join(dir, "plain-from-damaged.mcap"));
+    expect(r.stopped).toMatch(/^a corrupt record after byte \d+ \(Incorrect chunk CRC.*\); nothing after it is read$/);
+    expect(r.lostBytes).toBe(bytes.length - Number(second.chunkStartOffset)); // from the damaged chunk on
+  });
+
   it("from a log cut anywhere, keeps exactly the messages of the chunks complete before the cut", async () => {
     expect(chunkEnds.length).toBeGreaterThan(5);
     const published = syntheticDrive(FRAMES);
@@ -88,13 +113,13 @@ describe("recoverLog", () => {
     const bytes = await readFile(original);
     const middle = Math.floor(chunkEnds.length / 2);
     const corrupt = Buffer.from(bytes);
-    corrupt[chunkEnds[middle] - 10] ^= 0xff; // inside chunk `middle`'s records: its CRC no longer matches
+    corrupt[chunkEnds[middle] - 10] ^= 0xff; // inside chunk `middle`'s compressed records: they no longer decompress
     const path = join(dir, "corrupt.mcap");
     await writeFile(path, corrupt);
     const r = await recoverLog(path, join(dir, "from-corrupt.mcap"));
     const upToMiddle = await recoverLog(await cutAt(chunkEnds[middle - 1]), join(dir, "prefix.mcap"));
     expect(r.messages).toBe(upToMiddle.messages);
-    expect(r.stopped).toMatch(new RegExp(`^a corrupt record after byte \\d+ \\(.*crc.*\\); nothing after it is read$`, "i"));
+    expect(r.stopped).toMatch(/^a corrupt record after byte \d+ \(.*a zstd chunk does not decompress, its bytes are damaged.*\); nothing after it is read$/);
     expect(r.lostBytes).toBeGreaterThan(bytes.length - chunkEnds[middle]);
   });
 
