@@ -4,7 +4,7 @@ import { MCAP_MAGIC, McapIndexedReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { decodeMessage, type Envelope, type TopicName, type TopicSpec, TOPICS } from "../bus/index.ts";
 import { channelTimeRanges, type TimeRange } from "./channelTimeRanges.ts";
-import { chunkCodecReady, DECOMPRESS_HANDLERS } from "./chunkCompression.ts";
+import { DECOMPRESS_HANDLERS } from "./chunkCompression.ts";
 import { DEFAULT_MAX_GAP_S, type LogGap, maxGapNs, silenceBefore } from "./logGaps.ts";
 import { MCAP_ENCODING } from "./McapRecorder.ts";
 import { logWriter } from "./PendingLog.ts";
@@ -155,7 +155,6 @@ export class LogReader {
       }
       let mcap: McapIndexedReader;
       try {
-        await chunkCodecReady();
         mcap = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: DECOMPRESS_HANDLERS });
       } catch (error) {
         throw classify(path, error, "reading its summary");

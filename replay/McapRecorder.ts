@@ -5,7 +5,7 @@ import { McapWriter } from "@mcap/core";
 import { FileHandleWritable } from "@mcap/nodejs";
 import type { Subscription } from "rxjs";
 import { type Bus, type Envelope, encodeMessage, fileDescriptorSet, type TopicSpec, TOPICS } from "../bus/index.ts";
-import { CHUNK_COMPRESSIONS, type ChunkCompression, chunkCodecReady, chunkCompressor } from "./chunkCompression.ts";
+import { CHUNK_COMPRESSIONS, type ChunkCompression, chunkCompressor } from "./chunkCompression.ts";
 
 /** Written into the MCAP header. Fixed (no version, no time) so the same input gives the same bytes. */
 export const MCAP_LIBRARY = "curb-replay";
@@ -97,7 +97,6 @@ export class McapRecorder {
     if (!CHUNK_COMPRESSIONS.includes(compression)) {
       throw new Error(`McapRecorder: compression must be one of ${CHUNK_COMPRESSIONS.join(", ")}, got ${String(compression)}`);
     }
-    await chunkCodecReady();
     const handle = await openFile(path, "w");
     try {
       const writer = new McapWriter({

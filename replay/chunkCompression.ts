@@ -6,6 +6,10 @@
 import { compress, decompress, isLoaded } from "@foxglove/wasm-zstd";
 import type { McapTypes } from "@mcap/core";
 
+// The WebAssembly module instantiates when the package loads; compress and decompress need it ready.
+// Awaited here, once, so no caller can use the codec before it is.
+await isLoaded;
+
 /** How chunks are stored: zstd (default) or uncompressed. */
 export type ChunkCompression = "zstd" | "none";
 export const CHUNK_COMPRESSIONS: readonly ChunkCompression[] = Object.freeze(["zstd", "none"]);
@@ -13,18 +17,13 @@ export const CHUNK_COMPRESSIONS: readonly ChunkCompression[] = Object.freeze(["z
 /** zstd's own default level: most of the size gain of higher levels at a third of their time. */
 const ZSTD_LEVEL = 3;
 
-/** Resolves once the WebAssembly decoder is ready; compress and decompress need it. */
-export async function chunkCodecReady(): Promise<void> {
-  await isLoaded;
-}
-
-/** McapWriter's `compressChunk` for `compression` (undefined for uncompressed chunks). Call after chunkCodecReady. */
+/** McapWriter's `compressChunk` for `compression` (undefined for uncompressed chunks). */
 export function chunkCompressor(compression: ChunkCompression): ((data: Uint8Array) => { compression: string; compressedData: Uint8Array }) | undefined {
   if (compression === "none") return undefined;
   return (data) => ({ compression: "zstd", compressedData: compress(data, ZSTD_LEVEL) });
 }
 
-/** The decompressors every reader of logs is given (MCAP readers call them per chunk). Call after chunkCodecReady. */
+/** The decompressors every reader of logs is given (MCAP readers call them per chunk). */
 export const DECOMPRESS_HANDLERS: McapTypes.DecompressHandlers = Object.freeze({
   zstd: (buffer: Uint8Array, decompressedSize: bigint) => {
     try {

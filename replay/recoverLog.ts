@@ -9,7 +9,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { McapStreamReader } from "@mcap/core";
 import { decodeMessage, type TopicName, TOPICS } from "../bus/index.ts";
-import { type ChunkCompression, chunkCodecReady, DECOMPRESS_HANDLERS } from "./chunkCompression.ts";
+import { type ChunkCompression, DECOMPRESS_HANDLERS } from "./chunkCompression.ts";
 import { LogError } from "./LogReader.ts";
 import { MCAP_METADATA_NAME } from "./McapRecorder.ts";
 import { PendingLog } from "./PendingLog.ts";
@@ -50,7 +50,6 @@ export async function recoverLog(path: string, out: string, options: RecoverOpti
       throw new LogError(e.code === "ENOENT" ? "not-found" : "unreadable", path, `cannot read ${path} (${e.message})`);
     },
   );
-  await chunkCodecReady();
   const reader = new McapStreamReader({ validateCrcs: true, decompressHandlers: DECOMPRESS_HANDLERS, includeChunks: true });
   const topicOfChannel = new Map<number, string>();
   const topics: Record<string, number> = {};
@@ -78,7 +77,8 @@ export async function recoverLog(path: string, out: string, options: RecoverOpti
               if (record.name === MCAP_METADATA_NAME && !log) metadata = Object.fromEntries(record.metadata);
               break;
             case "Chunk":
-              compression ??= record.compression === "" ? "none" : "zstd"; // any other was refused as unsupported
+              // Any other compression fails as unsupported when this chunk is decompressed, before its first message.
+              compression ??= record.compression === "" ? "none" : "zstd";
               break;
             case "Channel":
               topicOfChannel.set(record.id, record.topic);

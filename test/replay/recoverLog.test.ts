@@ -8,7 +8,7 @@ import { McapIndexedReader } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Envelope, InProcessBus } from "../../bus/index.ts";
-import { LogError, logInfo, McapRecorder, readLog, recoverLog } from "../../replay/index.ts";
+import { type ChunkCompression, LogError, logInfo, McapRecorder, readLog, recoverLog } from "../../replay/index.ts";
 import { expectedLogOrder, syntheticDrive } from "./syntheticDrive.ts";
 
 const FRAMES = 60;
@@ -18,11 +18,7 @@ let chunkEnds: number[];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "curb-recover-"));
   original = join(dir, "drive.mcap");
-  const bus = new InProcessBus();
-  const recorder = await McapRecorder.open(original, { chunkSize: 4096, metadata: { scenario: "synthetic" } });
-  recorder.attach(bus);
-  for (const p of syntheticDrive(FRAMES)) bus.publish(p.topic, p.message as never, p.stampNs);
-  await recorder.close();
+  await recordDrive(original);
   const handle = await open(original, "r");
   const reader = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle) });
   chunkEnds = reader.chunkIndexes.map((c) => Number(c.chunkStartOffset + c.chunkLength));
@@ -31,6 +27,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The synthetic drive through a bus into a log of 4 KiB chunks. */
+async function recordDrive(path: string, compression?: ChunkCompression): Promise<void> {
+  const bus = new InProcessBus();
+  const recorder = await McapRecorder.open(path, { chunkSize: 4096, metadata: { scenario: "synthetic" }, compression });
+  recorder.attach(bus);
+  for (const p of syntheticDrive(FRAMES)) bus.publish(p.topic, p.message as never, p.stampNs);
+  await recorder.close();
+}
 
 async function collect(path: string): Promise<Envelope[]> {
   const out: Envelope[] = [];
@@ -57,11 +62,7 @@ describe("recoverLog", () => {
 
   it("keeps the input's chunk compression: an uncompressed log recovers to the same bytes too, and a damaged chunk stops it at its CRC", async () => {
     const plain = join(dir, "plain.mcap");
-    const bus = new InProcessBus();
-    const recorder = await McapRecorder.open(plain, { chunkSize: 4096, metadata: { scenario: "synthetic" }, compression: "none" });
-    recorder.attach(bus);
-    for (const p of syntheticDrive(FRAMES)) bus.publish(p.topic, p.message as never, p.stampNs);
-    await recorder.close();
+    await recordDrive(plain, "none");
     const out = join(dir, "plain-copy.mcap");
     expect((await recoverLog(plain, out, { chunkSize: 4096 })).complete).toBe(true);
     const bytes = await readFile(plain);
