@@ -37,7 +37,7 @@ const program = new Command()
   .exitOverride() // every command: a usage error exits 2 like any other refused input, not 1 (a finding)
   .addHelpText("after", `
 Exit status: 0 done; 1 done, and it found a problem (sim: a pedestrian collision; replay --rerun: an
-output differs from the log); 2 the command could not run (a bad option, a bad input file, an error);
+output differs from the log; compare: the candidate is worse); 2 the command could not run (a bad option, a bad input file, an error);
 130 sim interrupted (Ctrl-C), saying what is on disk.`);
 
 program
@@ -55,6 +55,19 @@ program
     if (!opts.scenario && !opts.suite && !opts.scenarioFile) throw new Error("give --scenario NAME, --suite NAME or --scenario-file PATH (see `curb scenarios`)");
     const failed = await runSimCommand({ ...opts, out: resolve(opts.out), sensors: opts.sensors ? parseSensorKinds(opts.sensors) : undefined });
     process.exitCode = failed ? 1 : 0;
+  });
+
+program
+  .command("compare")
+  .argument("<base>", "a `curb sim --out` folder (or its suite.json): the stack to compare against")
+  .argument("<candidate>", "another run of the same scenarios and seed, with the changed stack")
+  .description("pair two runs of the same scenarios and say whether the candidate is safer: scenarios with collisions, close calls, hard brakes (exact McNemar), per-scenario means (paired bootstrap), the scenarios it made worse; exits 1 if it is worse")
+  .option("--top <n>", "how many of the worst scenarios to list", countArg(0), 10)
+  .option("--json", "print the comparison as JSON (for scripts)")
+  .action(async (base: string, candidate: string, opts: { top: number; json?: boolean }) => {
+    const { runCompareCommand } = await import("../sim/index.ts");
+    const c = runCompareCommand(base, candidate, opts);
+    process.exitCode = c.verdict === "worse" ? 1 : 0;
   });
 
 program

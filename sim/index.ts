@@ -2,6 +2,7 @@
 export * from "./closedLoop.ts";
 export * from "./sensorRig.ts";
 export * from "./runSuite.ts";
+export * from "./compareRuns.ts";
 export * from "./benchmark.ts";
 export * from "./simConfig.ts";
 export { SUITES, findScenario, findSuite, parseScenario, type Scenario } from "./scenarios/index.ts";

@@ -5,11 +5,11 @@ import { dirname, join, resolve } from "node:path";
 import { progressBar } from "../scripts/progressBar.ts";
 import { runClosedLoop } from "./closedLoop.ts";
 import { makeOutputFolder } from "../replay/outputFolder.ts";
-import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, suiteTableToJson } from "./metrics/index.ts";
+import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type ScenarioMetrics, scenarioMetricsToJson, type SuiteRun, suiteTableToJson } from "./metrics/index.ts";
 import { renderScenarioReport, writeReport } from "./report/index.ts";
 import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";
 import type { SensorKind } from "./sensorRig.ts";
-import { loadStackParams } from "./simConfig.ts";
+import { loadStackParams, readStackParamsFile } from "./simConfig.ts";
 import { checkStack, type StackParamsInput } from "../planning/index.ts";
 
 export interface SimCommandOptions {
@@ -89,7 +89,11 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
     process.off("SIGTERM", interrupted);
   }
   bar.done();
-  const table = buildSuiteTable(runs.map((r) => r.metrics));
+  const [kind, name]: [SuiteRun["kind"], string] = opts.scenarioFile
+    ? ["scenario file", opts.scenarioFile]
+    : opts.scenario ? ["scenario", opts.scenario] : ["suite", opts.suite ?? "default"];
+  const run: SuiteRun = { kind, name, seed: opts.seed, config: opts.config ?? null, stack: opts.config ? readStackParamsFile(opts.config) : {} };
+  const table = buildSuiteTable(runs.map((r) => r.metrics), run);
   const text = formatSuiteTable(table);
   writeFileSync(join(opts.out, "suite.txt"), text);
   writeFileSync(join(opts.out, "suite.json"), suiteTableToJson(table));

@@ -174,24 +174,33 @@ export interface BootstrapInterval {
 }
 
 /**
+ * Draws of an index in [0, n) for bootstrap resampling: a fixed-seed xorshift32, so an interval is
+ * identical on every machine (Math.random would make every report differ).
+ */
+export function resampleIndex(seed: number): (n: number) => number {
+  let state = seed >>> 0 || 1;
+  return (n) => {
+    state ^= state << 13; state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5; state >>>= 0;
+    return state % n;
+  };
+}
+
+/**
  * Frame-level F1 of each count set under the same resamples of the pedestrians (with replacement).
  * Frames of one pedestrian are not independent (one early warning is ten FP frames), so the
  * pedestrian is the unit. Each set holds TP, FP, FN per pedestrian (3 × n, the same pedestrians in the
- * same order). Deterministic: a fixed-seed xorshift32, identical on every machine.
+ * same order). Deterministic (resampleIndex).
  */
 function resampledF1s(sets: readonly ArrayLike<number>[], resamples: number, seed: number): Float64Array[] {
   const n = sets[0].length / 3;
   for (const c of sets) if (c.length !== 3 * n) throw new Error(`bootstrap: count sets differ in length (${c.length} vs ${3 * n}): not the same pedestrians`);
-  let state = seed >>> 0 || 1;
+  const draw = resampleIndex(seed);
   const out = sets.map(() => new Float64Array(resamples));
   const picks = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {
-    for (let k = 0; k < n; k++) {
-      state ^= state << 13; state >>>= 0;
-      state ^= state >>> 17;
-      state ^= state << 5; state >>>= 0;
-      picks[k] = 3 * (state % n);
-    }
+    for (let k = 0; k < n; k++) picks[k] = 3 * draw(n);
     sets.forEach((c, m) => {
       let tp = 0, fp = 0, fn = 0;
       for (const j of picks) { tp += c[j]; fp += c[j + 1]; fn += c[j + 2]; }

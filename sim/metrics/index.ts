@@ -10,3 +10,5 @@ export * from "./comfort.ts";
 export * from "./route.ts";
 export * from "./scenarioMetrics.ts";
 export * from "./suiteTable.ts";
+export * from "./pairedStatistics.ts";
+export * from "./suiteComparison.ts";

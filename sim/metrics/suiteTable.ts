@@ -44,13 +44,25 @@ export interface SuiteTotals {
   maxAbsJerkMps3: number;
 }
 
+/** What was run, so two suite tables can be paired and their stacks told apart (`curb compare`). */
+export interface SuiteRun {
+  kind: "suite" | "scenario" | "scenario file";
+  name: string;
+  seed: number;
+  /** The --config file as given, or null for the default stack. */
+  config: string | null;
+  /** The stack parameters that file set (validated, without the defaults filled in). */
+  stack: Record<string, unknown>;
+}
+
 export interface SuiteTable {
   rows: SuiteRow[];
   totals: SuiteTotals;
+  run?: SuiteRun;
 }
 
-/** Rows in the order given; totals over all of them. */
-export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable {
+/** Rows in the order given; totals over all of them; `run` says what was run. */
+export function buildSuiteTable(metrics: readonly ScenarioMetrics[], run?: SuiteRun): SuiteTable {
   const medianOrNull = (xs: number[]) => (xs.length ? roundMetric(median(xs)) : null);
   const judged = metrics.map((m) => m.pedestrians.table.filter((p) => p.warnedAtCurbLeave !== null));
   const leads = judged.map((ps) => ps.flatMap((p) => (p.warningLeadS === null ? [] : [p.warningLeadS])));
@@ -93,7 +105,7 @@ export function buildSuiteTable(metrics: readonly ScenarioMetrics[]): SuiteTable
     completed: rows.filter((r) => r.completionTimeS !== null).length,
     maxAbsJerkMps3: rows.reduce((a, r) => Math.max(a, r.maxAbsJerkMps3), 0),
   };
-  return { rows, totals };
+  return run ? { rows, totals, run } : { rows, totals };
 }
 
 function sum(xs: number[]): number {

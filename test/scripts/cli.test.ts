@@ -22,7 +22,7 @@ describe("curb command line", () => {
   it("--help lists every command", () => {
     const r = curb("--help");
     expect(r.status).toBe(0);
-    for (const command of ["sim", "scenarios", "bench", "replay", "log"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+    for (const command of ["sim", "compare", "scenarios", "bench", "replay", "log"]) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
   });
 
   it("an unknown scenario or suite is refused with the valid names", () => {
@@ -181,6 +181,50 @@ describe("curb command line", () => {
     const proc = curb("sim", "--scenario", "empty-street", "--out", "/proc/curb-nope"); // Node's recursive mkdir would spin here
     expect(proc.status).toBe(2);
     expect(proc.stderr).toContain("cannot write the runs to /proc/curb-nope");
+  });
+
+  it("compare: a stack that hits the bus passenger is worse (exit 1), the same run twice shows nothing, bad inputs exit 2", () => {
+    const example = join(root, "sim/scenarios/files/example.yaml");
+    const fast = join(tmp, "compare-fast.yaml");
+    writeFileSync(fast, "planning:\n  slowForOcclusions: false\n");
+    const base = join(tmp, "compare-base");
+    const cand = join(tmp, "compare-fast");
+    expect(curb("sim", "--scenario-file", example, "--out", base).status).toBe(0);
+    expect(curb("sim", "--scenario-file", example, "--config", fast, "--out", cand).status).toBe(1);
+    const recorded = JSON.parse(readFileSync(join(cand, "suite.json"), "utf8"));
+    expect(recorded.run).toEqual({ kind: "scenario file", name: example, seed: 1, config: fast, stack: { planning: { slowForOcclusions: false } } });
+
+    const worse = curb("compare", base, cand);
+    expect(worse.status, worse.stderr).toBe(1);
+    expect(worse.stdout).toContain("planning.slowForOcclusions: default → false");
+    expect(worse.stdout).toMatch(/^a pedestrian collision\s+0\s+1\s+0\s+1\s+p = 1\.000$/m); // one scenario: no evidence either way
+    expect(worse.stdout).toMatch(/^ {2}bus-stop-jaywalk#1: pedestrian collisions 0 → 1, .*bus-stop-jaywalk#1\/report\.html$/m);
+    expect(worse.stdout).toContain("verdict: worse: it hits a pedestrian the base did not in 1 scenario(s) (bus-stop-jaywalk#1)");
+    const json = JSON.parse(curb("compare", base, cand, "--json").stdout);
+    expect(json.verdict).toBe("worse");
+    expect(json.regressions[0]).toMatchObject({ scenario: "bus-stop-jaywalk#1" });
+    // The other way round the careful stack no longer hits the passenger but stops short of the route's
+    // end: better and worse in that one scenario, which is no significant difference, at a cost in progress.
+    const back = curb("compare", join(cand, "suite.json"), base);
+    expect(back.status).toBe(0);
+    expect(back.stdout).toContain("worse in 1 scenario(s), better in 1; the worst 1:");
+    expect(back.stdout).toMatch(/^ {2}bus-stop-jaywalk#1: route not completed \(progress \d+\.\d → \d+\.\d m\)/m);
+    expect(back.stdout).toMatch(/^verdict: no significant difference: at a cost: progress −\d+\.\d\d m per scenario$/m);
+    const same = curb("compare", base, base);
+    expect(same.status).toBe(0);
+    expect(same.stdout).toContain("note: the two runs have the same stack parameters");
+
+    expect(curb("compare", base, join(tmp, "nowhere")).stderr).toContain(`${join(tmp, "nowhere")} does not exist: give the --out folder of a finished \`curb sim\` run`);
+    const broken = join(tmp, "broken-suite.json");
+    writeFileSync(broken, JSON.stringify({ rows: [{ ...recorded.rows[0], hardBrakes: "many" }] }));
+    const bad = curb("compare", base, broken);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${broken} is not a curb suite table: rows.0.hardBrakes: Invalid input: expected number, received string`);
+    const other = curb("sim", "--scenario", "empty-street", "--out", join(tmp, "compare-other"));
+    expect(other.status).toBe(0);
+    const unpaired = curb("compare", base, join(tmp, "compare-other"));
+    expect(unpaired.status).toBe(2);
+    expect(unpaired.stderr).toContain("the runs are not of the same scenarios: 1 only in the base (bus-stop-jaywalk#1); 1 only in the candidate (empty-street)");
   });
 
   it("a log with a corrupt chunk: log info --check, log recover and a plain replay say so and exit 2, the replay freeing its ports", () => {
