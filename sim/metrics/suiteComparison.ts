@@ -22,6 +22,11 @@ export interface CountComparison {
   onlyBase: number;
   onlyCandidate: number;
   p: number;
+  /**
+   * `p` adjusted for the safety rows being tested together (Holm): five tests at 0.05 would find a
+   * "difference" in one of them by chance one time in five. Equal to `p` for the other rows. Decides `change`.
+   */
+  pAdjusted: number;
   change: Change;
 }
 
@@ -143,7 +148,7 @@ function changeOf(diffSign: number, significant: boolean, higherIsBetter: boolea
 }
 
 function compareCounts(pairs: [SuiteRow, SuiteRow][]): CountComparison[] {
-  return COUNTS.map(({ label, safety, happened, higherIsBetter }) => {
+  const counts = COUNTS.map(({ label, safety, happened, higherIsBetter }) => {
     let base = 0, candidate = 0, onlyBase = 0, onlyCandidate = 0;
     for (const [a, b] of pairs) {
       const x = happened(a), y = happened(b);
@@ -153,8 +158,24 @@ function compareCounts(pairs: [SuiteRow, SuiteRow][]): CountComparison[] {
       if (y && !x) onlyCandidate++;
     }
     const p = exactMcNemarP(onlyBase, onlyCandidate);
-    return { label, safety, base, candidate, onlyBase, onlyCandidate, p, change: changeOf(onlyCandidate - onlyBase, p < SIGNIFICANCE, higherIsBetter === true) };
+    return { label, safety, base, candidate, onlyBase, onlyCandidate, p, pAdjusted: p, change: "same" as Change, higherIsBetter: higherIsBetter === true };
   });
+  const safety = counts.filter((c) => c.safety);
+  const adjusted = holm(safety.map((c) => c.p));
+  safety.forEach((c, i) => (c.pAdjusted = adjusted[i]));
+  return counts.map(({ higherIsBetter, ...c }) => ({ ...c, change: changeOf(c.onlyCandidate - c.onlyBase, c.pAdjusted < SIGNIFICANCE, higherIsBetter) }));
+}
+
+/** Holm's step-down adjustment of p-values tested together (controls the chance of any false finding). */
+export function holm(ps: readonly number[]): number[] {
+  const order = ps.map((_, i) => i).sort((a, b) => ps[a] - ps[b]);
+  const out = new Array<number>(ps.length);
+  let running = 0;
+  order.forEach((i, rank) => {
+    running = Math.max(running, Math.min(1, (ps.length - rank) * ps[i]));
+    out[i] = running;
+  });
+  return out;
 }
 
 function countsByTemplate(pairs: [SuiteRow, SuiteRow][]): TemplateCounts[] {
@@ -271,7 +292,7 @@ export function compareSuites(base: SuiteRecord, candidate: SuiteRecord, options
   const safety = counts.filter((c) => c.safety);
   const worse = safety.filter((c) => c.change === "worse");
   const better = safety.filter((c) => c.change === "better");
-  const clause = (c: CountComparison) => `${c.change === "worse" ? "more" : "fewer"} scenarios with ${c.label} (${c.base} → ${c.candidate}, ${pText(c.p)})`;
+  const clause = (c: CountComparison) => `${c.change === "worse" ? "more" : "fewer"} scenarios with ${c.label} (${c.base} → ${c.candidate}, Holm ${pText(c.pAdjusted)})`;
   const reasons: string[] = [];
   if (newHits.length) reasons.push(`it hits a pedestrian the base did not in ${newHits.length} scenario(s) (${newHits.slice(0, 3).join(", ")}${newHits.length > 3 ? ", …" : ""})`);
   reasons.push(...worse.map(clause));
@@ -329,10 +350,10 @@ export function formatSuiteComparison(
   lines.push(
     ...table(
       [
-        ["scenarios with", "base", "candidate", "base only", "candidate only", "exact McNemar", ""],
-        ...c.counts.map((k) => [k.label, String(k.base), String(k.candidate), String(k.onlyBase), String(k.onlyCandidate), pText(k.p), k.change === "same" ? "" : k.change]),
+        ["scenarios with", "base", "candidate", "base only", "candidate only", "exact McNemar", "Holm", ""],
+        ...c.counts.map((k) => [k.label, String(k.base), String(k.candidate), String(k.onlyBase), String(k.onlyCandidate), pText(k.p), k.safety ? pText(k.pAdjusted) : "", k.change === "same" ? "" : k.change]),
       ],
-      ["l", "r", "r", "r", "r", "l", "l"],
+      ["l", "r", "r", "r", "r", "l", "l", "l"],
     ),
   );
   lines.push("");
@@ -370,7 +391,7 @@ export function formatSuiteComparison(
   }
   const top = options.top ?? 10;
   lines.push("");
-  lines.push(`worse in ${c.regressions.length} scenario(s), better in ${c.improvements.length}${c.regressions.length ? `; the worst ${Math.min(top, c.regressions.length)}:` : ""}`);
+  lines.push(`worse in ${c.regressions.length} scenario(s), better in ${c.improvements.length}${c.regressions.length && top > 0 ? `; the worst ${Math.min(top, c.regressions.length)}:` : ""}`);
   for (const r of c.regressions.slice(0, top)) {
     lines.push(`  ${r.scenario}: ${r.what.join(", ")}${options.reportPath ? `  ${options.reportPath(r.scenario)}` : ""}`);
   }

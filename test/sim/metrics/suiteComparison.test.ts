@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ComparisonError, compareSuites, formatSuiteComparison, type SuiteRow, type SuiteRun } from "../../../sim/metrics/index.ts";
+import { ComparisonError, compareSuites, exactMcNemarP, formatSuiteComparison, holm, type SuiteRow, type SuiteRun } from "../../../sim/metrics/index.ts";
 
 function row(scenario: string, over: Partial<SuiteRow> = {}): SuiteRow {
   return {
@@ -35,7 +35,8 @@ describe("suite comparison", () => {
     expect(brakes).toMatchObject({ base: 20, candidate: 5, onlyBase: 15, onlyCandidate: 0, change: "better" });
     expect(brakes.p).toBeCloseTo(2 / 2 ** 15, 12);
     expect(c.verdict).toBe("safer");
-    expect(c.reasons[0]).toBe("fewer scenarios with a hard brake (20 → 5, p < 0.001)");
+    expect(brakes.pAdjusted).toBeCloseTo((5 * 2) / 2 ** 15, 12); // Holm over the five safety rows: the smallest p times 5
+    expect(c.reasons[0]).toBe("fewer scenarios with a hard brake (20 → 5, Holm p < 0.001)");
     const progress = c.means.find((m) => m.label === "progress")!;
     expect(progress).toMatchObject({ n: 30, diff: -5, lo: -5, hi: -5, change: "worse" });
     expect(c.reasons).toContain("at a cost: progress −5.00 m per scenario");
@@ -114,6 +115,25 @@ describe("suite comparison", () => {
   it("runs with different seeds are compared with a caveat", () => {
     const c = compareSuites({ rows: [row("a")], run: run() }, { rows: [row("a")], run: run({ seed: 2, config: "x.yaml", stack: { perception: { seed: 3 } } }) });
     expect(c.caveats).toEqual(["the runs have different seeds (1 and 2): perception noise and random scenarios differ too, not only the stack"]);
+  });
+
+  it("Holm's adjustment: the k-th smallest p times (m − k + 1), never below an earlier one, capped at 1", () => {
+    expect(holm([0.01, 0.04, 0.03, 0.2])).toEqual([0.04, 0.09, 0.09, 0.2]);
+    expect(holm([0.5, 0.6])).toEqual([1, 1]);
+    expect(holm([])).toEqual([]);
+  });
+
+  it("a difference that is significant alone but not among the five safety tests is no finding", () => {
+    // 9 against 1 discordant scenarios: p = 0.021 alone, 0.107 after Holm over five rows.
+    const base = names.map((n, i) => row(n, { hardBrakes: i < 9 ? 1 : 0 }));
+    const candidate = names.map((n, i) => row(n, { hardBrakes: i === 29 ? 1 : 0 }));
+    const c = compareSuites({ rows: base }, { rows: candidate });
+    const brakes = c.counts.find((k) => k.label === "a hard brake")!;
+    expect(brakes.p).toBeCloseTo(exactMcNemarP(9, 1), 12);
+    expect(brakes.p).toBeLessThan(0.05);
+    expect(brakes.pAdjusted).toBeCloseTo(5 * brakes.p, 12);
+    expect(brakes.change).toBe("same");
+    expect(c.verdict).toBe("no significant difference");
   });
 
   it("refuses runs of different scenarios, naming them, and a run that lists one twice", () => {
