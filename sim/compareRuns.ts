@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { z } from "zod";
-import { compareSuites, formatSuiteComparison, type SuiteComparison, type SuiteRecord } from "./metrics/index.ts";
+import { compareSuites, formatSuiteComparison, type SuiteComparison, type SuiteRecord, type SuiteRow, type SuiteRun } from "./metrics/index.ts";
 
 const nullableNumber = z.number().nullable();
 const suiteRow = z.object({
@@ -20,19 +20,15 @@ const suiteRow = z.object({
   progressM: z.number(),
   completionTimeS: nullableNumber,
   maxAbsJerkMps3: z.number(),
-});
-const suiteFile = z.object({
-  rows: z.array(suiteRow),
-  run: z
-    .object({
-      kind: z.enum(["suite", "scenario", "scenario file"]),
-      name: z.string(),
-      seed: z.number().int(),
-      config: z.string().nullable(),
-      stack: z.record(z.string(), z.unknown()),
-    })
-    .optional(),
-});
+}) satisfies z.ZodType<SuiteRow>; // a field added to SuiteRow and not here fails the typecheck
+const suiteRun = z.object({
+  kind: z.enum(["suite", "scenario", "scenario file"]),
+  name: z.string(),
+  seed: z.number().int(),
+  config: z.string().nullable(),
+  stack: z.record(z.string(), z.unknown()),
+}) satisfies z.ZodType<SuiteRun>;
+const suiteFile = z.object({ rows: z.array(suiteRow), run: suiteRun.optional() });
 
 /** A `curb sim --out` folder or a suite.json in one: its table, and the folder its scenarios are in. */
 export function readSuiteRecord(path: string): { record: SuiteRecord; file: string; dir: string } {

@@ -9,7 +9,7 @@ import { buildSuiteTable, computeScenarioMetrics, formatSuiteTable, type Scenari
 import { renderScenarioReport, writeReport } from "./report/index.ts";
 import { findScenario, findSuite, loadScenarioFile, type Scenario } from "./scenarios/index.ts";
 import type { SensorKind } from "./sensorRig.ts";
-import { loadStackParams, readStackParamsFile } from "./simConfig.ts";
+import { parseStackParams, readStackParamsFile } from "./simConfig.ts";
 import { checkStack, type StackParamsInput } from "../planning/index.ts";
 
 export interface SimCommandOptions {
@@ -63,7 +63,9 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
     : opts.scenario
       ? [findScenario(opts.scenario)]
       : findSuite(opts.suite ?? "default");
-  const stackParams = opts.config ? loadStackParams(opts.config) : {};
+  // Read once, before the runs: suite.json records the stack that ran, not the file as it is at the end.
+  const stackFile = opts.config ? readStackParamsFile(opts.config) : {};
+  const stackParams = opts.config ? parseStackParams(stackFile, `config ${opts.config}`) : {};
   await checkStack(stackParams); // a refused model stops the command before any run directory is written
   makeOutputFolder(opts.out, "the runs");
   const bar = progressBar(scenarios.length, opts.suite ? `suite ${opts.suite}` : "scenario");
@@ -92,7 +94,7 @@ export async function runSimCommand(opts: SimCommandOptions): Promise<boolean> {
   const [kind, name]: [SuiteRun["kind"], string] = opts.scenarioFile
     ? ["scenario file", opts.scenarioFile]
     : opts.scenario ? ["scenario", opts.scenario] : ["suite", opts.suite ?? "default"];
-  const run: SuiteRun = { kind, name, seed: opts.seed, config: opts.config ?? null, stack: opts.config ? readStackParamsFile(opts.config) : {} };
+  const run: SuiteRun = { kind, name, seed: opts.seed, config: opts.config ?? null, stack: stackFile };
   const table = buildSuiteTable(runs.map((r) => r.metrics), run);
   const text = formatSuiteTable(table);
   writeFileSync(join(opts.out, "suite.txt"), text);

@@ -3,7 +3,7 @@
 // per-scenario means (paired bootstrap interval), and the scenarios that got worse, worst first.
 import { exactMcNemarP, type MeanDifference, pairedMeanDifference } from "./pairedStatistics.ts";
 import { templateName } from "../scenarios/scenarioFile.ts";
-import type { SuiteRow, SuiteRun } from "./suiteTable.ts";
+import { alignColumns, type SuiteRow, type SuiteRun } from "./suiteTable.ts";
 
 /** A difference counts as real below this p, or when the 95 % interval excludes 0. */
 export const SIGNIFICANCE = 0.05;
@@ -111,8 +111,9 @@ const COUNTS: readonly { label: string; short: string; safety: boolean; happened
   { label: "the route completed", short: "completed", safety: false, happened: (r) => r.completionTimeS !== null, higherIsBetter: true },
 ];
 
-const MEANS: readonly { label: string; unit: string; better: "lower" | "higher"; value: (r: SuiteRow) => number | null }[] = [
-  { label: "hard brakes", unit: "", better: "lower", value: (r) => r.hardBrakes },
+/** `safety`: a safety measure, never "a cost" of a safer stack (the others are progress and comfort). */
+const MEANS: readonly { label: string; unit: string; better: "lower" | "higher"; safety?: true; value: (r: SuiteRow) => number | null }[] = [
+  { label: "hard brakes", unit: "", better: "lower", safety: true, value: (r) => r.hardBrakes },
   { label: "min distance to a pedestrian", unit: "m", better: "higher", value: (r) => r.minDistanceM },
   { label: "progress", unit: "m", better: "higher", value: (r) => r.progressM },
   { label: "completion time", unit: "s", better: "lower", value: (r) => r.completionTimeS },
@@ -148,7 +149,7 @@ function changeOf(diffSign: number, significant: boolean, higherIsBetter: boolea
 }
 
 function compareCounts(pairs: [SuiteRow, SuiteRow][]): CountComparison[] {
-  const counts = COUNTS.map(({ label, safety, happened, higherIsBetter }) => {
+  const tallies = COUNTS.map(({ happened }) => {
     let base = 0, candidate = 0, onlyBase = 0, onlyCandidate = 0;
     for (const [a, b] of pairs) {
       const x = happened(a), y = happened(b);
@@ -157,13 +158,15 @@ function compareCounts(pairs: [SuiteRow, SuiteRow][]): CountComparison[] {
       if (x && !y) onlyBase++;
       if (y && !x) onlyCandidate++;
     }
-    const p = exactMcNemarP(onlyBase, onlyCandidate);
-    return { label, safety, base, candidate, onlyBase, onlyCandidate, p, pAdjusted: p, change: "same" as Change, higherIsBetter: higherIsBetter === true };
+    return { base, candidate, onlyBase, onlyCandidate, p: exactMcNemarP(onlyBase, onlyCandidate) };
   });
-  const safety = counts.filter((c) => c.safety);
-  const adjusted = holm(safety.map((c) => c.p));
-  safety.forEach((c, i) => (c.pAdjusted = adjusted[i]));
-  return counts.map(({ higherIsBetter, ...c }) => ({ ...c, change: changeOf(c.onlyCandidate - c.onlyBase, c.pAdjusted < SIGNIFICANCE, higherIsBetter) }));
+  const safetyRows = COUNTS.flatMap((c, i) => (c.safety ? [i] : []));
+  const adjusted = holm(safetyRows.map((i) => tallies[i].p));
+  return COUNTS.map(({ label, safety, higherIsBetter }, i) => {
+    const t = tallies[i];
+    const pAdjusted = safety ? adjusted[safetyRows.indexOf(i)] : t.p;
+    return { label, safety, ...t, pAdjusted, change: changeOf(t.onlyCandidate - t.onlyBase, pAdjusted < SIGNIFICANCE, higherIsBetter === true) };
+  });
 }
 
 /** Holm's step-down adjustment of p-values tested together (controls the chance of any false finding). */
@@ -298,7 +301,7 @@ export function compareSuites(base: SuiteRecord, candidate: SuiteRecord, options
   reasons.push(...worse.map(clause));
   const verdict = newHits.length || worse.length ? "worse" : better.length ? "safer" : "no significant difference";
   if (verdict === "safer") reasons.push(...better.map(clause));
-  for (const m of means.filter((x) => x.change === "worse" && !x.label.startsWith("hard brakes"))) {
+  for (const m of means.filter((x, i) => x.change === "worse" && !MEANS[i].safety)) {
     reasons.push(`at a cost: ${m.label} ${signed(m.diff, 2)}${m.unit ? ` ${m.unit}` : ""} per scenario`);
   }
   return {
@@ -314,11 +317,6 @@ export function compareSuites(base: SuiteRecord, candidate: SuiteRecord, options
     verdict,
     reasons,
   };
-}
-
-function table(rows: string[][], align: ("l" | "r")[]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (align[i] === "l" ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
 }
 
 function runLine(run: SuiteRun | undefined): string {
@@ -348,17 +346,17 @@ export function formatSuiteComparison(
   for (const caveat of c.caveats) lines.push(`note: ${caveat}`);
   lines.push("");
   lines.push(
-    ...table(
+    ...alignColumns(
       [
         ["scenarios with", "base", "candidate", "base only", "candidate only", "exact McNemar", "Holm", ""],
         ...c.counts.map((k) => [k.label, String(k.base), String(k.candidate), String(k.onlyBase), String(k.onlyCandidate), pText(k.p), k.safety ? pText(k.pAdjusted) : "", k.change === "same" ? "" : k.change]),
       ],
-      ["l", "r", "r", "r", "r", "l", "l", "l"],
-    ),
+      ["left", "right", "right", "right", "right", "left", "left", "left"],
+    ).lines,
   );
   lines.push("");
   lines.push(
-    ...table(
+    ...alignColumns(
       [
         ["per scenario (mean)", "base", "candidate", "difference (95 % interval)", "", "scenarios"],
         ...c.means.map((m) => [
@@ -370,8 +368,8 @@ export function formatSuiteComparison(
           String(m.n),
         ]),
       ],
-      ["l", "r", "r", "l", "l", "r"],
-    ),
+      ["left", "right", "right", "left", "left", "right"],
+    ).lines,
   );
   const w = c.warnings;
   lines.push("");
@@ -380,13 +378,13 @@ export function formatSuiteComparison(
   if (c.templates.length > 1 && c.templates.length < c.scenarios) {
     lines.push("");
     lines.push(
-      ...table(
+      ...alignColumns(
         [
           ["per template (base → candidate)", "scenarios", ...COUNTS.map((k) => k.short)],
           ...c.templates.map((t) => [t.template, String(t.scenarios), ...t.base.map((x, i) => (x === t.candidate[i] ? String(x) : `${x} → ${t.candidate[i]}`))]),
         ],
-        ["l", "r", ...COUNTS.map(() => "r" as const)],
-      ),
+        ["left", "right", ...COUNTS.map(() => "right" as const)],
+      ).lines,
     );
   }
   const top = options.top ?? 10;

@@ -117,6 +117,16 @@ export function suiteTableToJson(table: SuiteTable): string {
   return stableJson(table);
 }
 
+/**
+ * Text rows padded into columns two spaces apart, each as wide as its widest cell, trailing spaces
+ * trimmed; with the widths (for a rule line).
+ */
+export function alignColumns(rows: readonly string[][], align: readonly ("left" | "right")[]): { lines: string[]; widths: number[] } {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) => r.map((c, i) => (align[i] === "left" ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd());
+  return { lines, widths };
+}
+
 interface Column {
   header: string;
   align: "left" | "right";
@@ -176,14 +186,9 @@ export function formatSuiteTable(input: SuiteTable | readonly ScenarioMetrics[])
   ];
   const body = table.rows.map((r) => COLUMNS.map((c) => c.cell(r)));
   const all = [COLUMNS.map((c) => c.header), ...body, totalCells];
-  const widths = COLUMNS.map((_, i) => Math.max(...all.map((line) => line[i].length)));
-  const fmt = (cells: string[]) =>
-    cells
-      .map((s, i) => (COLUMNS[i].align === "left" ? s.padEnd(widths[i]) : s.padStart(widths[i])))
-      .join("  ")
-      .trimEnd();
+  const { lines: [header, ...rest], widths } = alignColumns(all, COLUMNS.map((c) => c.align));
   const rule = widths.map((w) => "-".repeat(w)).join("  ");
-  const lines = [fmt(all[0]), rule, ...body.map(fmt), rule, fmt(totalCells)];
+  const lines = [header, rule, ...rest.slice(0, -1), rule, rest[rest.length - 1]];
   const notes: string[] = [];
   if (t.worstMinDistanceScenario !== null) notes.push(`worst min distance: ${t.worstMinDistanceScenario}`);
   if (t.worstMinTtcScenario !== null) notes.push(`worst min TTC: ${t.worstMinTtcScenario}`);
